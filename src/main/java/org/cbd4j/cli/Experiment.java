@@ -1,0 +1,175 @@
+package org.cbd4j.cli;
+
+import ai.djl.engine.Engine;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.cbd4j.attack.Attacks;
+import org.cbd4j.attack.PoisonedData;
+import org.cbd4j.data.DatasetResolver;
+import org.cbd4j.data.TrainTestSplit;
+import org.cbd4j.defense.CbdDefense;
+import org.cbd4j.defense.Defense;
+import org.cbd4j.defense.DefenseContext;
+import org.cbd4j.defense.DefenseResult;
+import org.cbd4j.defense.EpochListener;
+import org.cbd4j.defense.NoDefense;
+import org.cbd4j.eval.Detection;
+import org.cbd4j.eval.Evaluator;
+import org.cbd4j.eval.Metrics;
+import org.cbd4j.model.Network;
+import org.cbd4j.report.MetricsCsv;
+import org.cbd4j.report.Provenance;
+import org.cbd4j.report.RunDirectory;
+
+/** Runs one configured pipeline: data → attack → defense → per-epoch evaluation → run directory. */
+public final class Experiment {
+
+    /** Definitions written into every summary, so a reader never has to guess (SPEC §4). */
+    static final String METRIC_DEFINITIONS = "ca: top-1 % on the whole clean test set; asr: % of triggered test "
+            + "images whose true class differs from the attack label that are classified as the attack label; "
+            + "ra: % of those classified as their true class; der = [max(0, asr_nodef - asr) - max(0, ca_nodef - ca) "
+            + "+ 1] / 2 on fractions; detection_auroc: AUROC of per-sample suspicion vs the true poisoned indices";
+
+    static final int EVAL_BATCH = 256;
+
+    private Experiment() {}
+
+    /** Builds the defense a config names. */
+    static Defense defense(RunConfig cfg) {
+        return switch (cfg.defense()) {
+            case "none" -> new NoDefense();
+            case "cbd" -> new CbdDefense(cfg.cbdConfig());
+            default -> throw new IllegalArgumentException("unknown defense '" + cfg.defense() + "'");
+        };
+    }
+
+    /**
+     * Runs {@code cfg} and writes its run directory.
+     *
+     * @param baseline summary of an undefended run on the same data, for DER, or null
+     * @return the summary that was written to {@code summary.json}
+     */
+    public static Map<String, Object> run(RunConfig cfg, boolean force, Map<String, Object> baseline, String commandLine)
+            throws IOException {
+        long start = System.nanoTime();
+        cfg.validate();
+        Engine.getInstance().setRandomSeed((int) cfg.seed());
+        TrainTestSplit split = DatasetResolver.defaults()
+                .load(cfg.dataset(), cfg.data() == null ? null : Path.of(cfg.data()), cfg.seed());
+        var train = cfg.limitTrain() > 0 ? split.train().limit(cfg.limitTrain()) : split.train();
+        PoisonedData pd = Attacks.create(cfg.attack()).poison(train, split.test(), cfg.attackConfig());
+        RunDirectory run = RunDirectory.create(Path.of(cfg.out()), force);
+        Provenance prov = Provenance.capture(cfg, cfg.seed(), split.source(), commandLine);
+        run.writeConfig(prov);
+        run.writePoisonedIndices(pd.poisonedIndices());
+        System.err.printf("cbd4j: %s (%s), %d training images (%d poisoned by %s), defense %s, model %s -> %s%n",
+                cfg.dataset(), split.source().origin(), train.size(), pd.poisonedIndices().length, cfg.attack(),
+                cfg.defense(), cfg.model(), run.path());
+
+        MetricsCsv csv = new MetricsCsv(run.file("metrics.csv"));
+        boolean[] mask = pd.poisonMask();
+        Map<String, double[]> lastEval = new LinkedHashMap<>();
+        EpochListener listener = (stage, epoch, net, scalars, weights) -> {
+            double[] m = evaluate(net, split, pd);
+            lastEval.put(stage, m);
+            double[] w = weightMeans(weights, mask);
+            double secs = (System.nanoTime() - start) / 1e9;
+            try {
+                csv.append(stage, epoch, scalars.getOrDefault("loss", Double.NaN), scalars.getOrDefault("lr", Double.NaN),
+                        scalars.getOrDefault("mi", Double.NaN), m[0], m[1], m[2], w[0], w[1], secs);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            System.err.printf(Locale.ROOT, "[%s %d] loss %.4f  CA %.2f  ASR %.2f  RA %.2f%s  (%.0f s)%n", stage, epoch + 1,
+                    scalars.getOrDefault("loss", Double.NaN), m[0], m[1], m[2],
+                    weights == null ? "" : String.format(Locale.ROOT, "  w_poison %.3f w_clean %.3f", w[0], w[1]), secs);
+        };
+        DefenseContext ctx = new DefenseContext(pd.train(), cfg.model(), cfg.trainConfig(), listener);
+        Map<String, Object> summary = new LinkedHashMap<>();
+        try (DefenseResult result = runDefense(cfg, ctx)) {
+            double[] fin = evaluate(result.model(), split, pd);
+            summary.put("ca", num(fin[0]));
+            summary.put("asr", num(fin[1]));
+            summary.put("ra", num(fin[2]));
+            if (result.suspicion() != null && pd.poisonedIndices().length > 0) {
+                boolean[] flagged = new boolean[mask.length];
+                int count = 0;
+                for (int i = 0; i < flagged.length; i++) {
+                    flagged[i] = result.suspicion()[i] > 0.5f;
+                    count += flagged[i] ? 1 : 0;
+                }
+                double[] pr = Detection.precisionRecall(flagged, mask);
+                summary.put("detection_auroc", num(Detection.auroc(result.suspicion(), mask)));
+                summary.put("detection_precision", num(pr[0]));
+                summary.put("detection_recall", num(pr[1]));
+                summary.put("flagged", count);
+            }
+            if (lastEval.containsKey("f_B")) {
+                summary.put("fb_ca", num(lastEval.get("f_B")[0]));
+                summary.put("fb_asr", num(lastEval.get("f_B")[1]));
+            }
+            if (baseline != null) {
+                double der = Metrics.der(((Number) baseline.get("ca")).doubleValue(),
+                        ((Number) baseline.get("asr")).doubleValue(), fin[0], fin[1]);
+                summary.put("der", num(der));
+            }
+            run.saveModel(result.model(), prov);
+            for (Network aux : result.auxiliary().values()) {
+                run.saveModel(aux, prov);
+            }
+            run.writeSampleScores(pd.train().labels(), mask, result.suspicion(), result.sampleColumns());
+        }
+        summary.put("poisoned", pd.poisonedIndices().length);
+        summary.put("train_size", train.size());
+        summary.put("wall_seconds", Math.round((System.nanoTime() - start) / 1e8) / 10.0);
+        summary.put("metric_definitions", METRIC_DEFINITIONS);
+        summary.put("config", cfg);
+        summary.put("data_source", split.source());
+        run.writeSummary(summary);
+        return summary;
+    }
+
+    private static DefenseResult runDefense(RunConfig cfg, DefenseContext ctx) throws IOException {
+        try {
+            return defense(cfg).apply(ctx);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** CA, ASR and RA of a network (ASR and RA are NaN when the triggered set is empty). */
+    static double[] evaluate(Network net, TrainTestSplit split, PoisonedData pd) {
+        int[] clean = Evaluator.predict(net, split.test(), EVAL_BATCH).classes();
+        double ca = Metrics.cleanAccuracy(clean, split.test().labels());
+        if (pd.triggeredTest().size() == 0) {
+            return new double[] {ca, Double.NaN, Double.NaN};
+        }
+        int[] trig = Evaluator.predict(net, pd.triggeredTest(), EVAL_BATCH).classes();
+        return new double[] {ca, Metrics.attackSuccessRate(trig, pd.triggeredTest().labels()),
+            Metrics.robustAccuracy(trig, pd.triggeredTrueLabels())};
+    }
+
+    /** Mean sample weight of poisoned and of clean samples (reporting only; defenses never see the mask). */
+    static double[] weightMeans(float[] weights, boolean[] mask) {
+        if (weights == null) {
+            return new double[] {Double.NaN, Double.NaN};
+        }
+        double[] sum = new double[2];
+        long[] cnt = new long[2];
+        for (int i = 0; i < weights.length; i++) {
+            int k = mask[i] ? 0 : 1;
+            sum[k] += weights[i];
+            cnt[k]++;
+        }
+        return new double[] {cnt[0] == 0 ? Double.NaN : sum[0] / cnt[0], cnt[1] == 0 ? Double.NaN : sum[1] / cnt[1]};
+    }
+
+    /** JSON has no NaN: undefined metrics are written as null; others rounded to 4 decimals. */
+    static Double num(double v) {
+        return Double.isFinite(v) ? Math.round(v * 1e4) / 1e4 : null;
+    }
+}

@@ -1,0 +1,48 @@
+package org.cbd4j.cli;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Plain-text tables and one-line results for the terminal. */
+final class ResultTable {
+
+    private ResultTable() {}
+
+    static String headline(Map<String, Object> s, String out) {
+        return String.format(Locale.ROOT, "CA %s  ASR %s  RA %s%s  (%s s) -> %s", fmt(s.get("ca")), fmt(s.get("asr")),
+                fmt(s.get("ra")), s.containsKey("detection_auroc") ? "  detection AUROC " + fmt(s.get("detection_auroc")) : "",
+                fmt(s.get("wall_seconds")), out);
+    }
+
+    /** Side-by-side table: one column per run. */
+    static String compare(List<String> names, List<Map<String, Object>> runs) {
+        String[][] rows = {
+            {"CA (%)", "ca"}, {"ASR (%)", "asr"}, {"RA (%)", "ra"}, {"DER", "der"},
+            {"detection AUROC", "detection_auroc"}, {"wall time (s)", "wall_seconds"}
+        };
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-18s", "metric"));
+        names.forEach(n -> sb.append(String.format(Locale.ROOT, "%14s", n)));
+        sb.append('\n');
+        for (String[] r : rows) {
+            sb.append(String.format(Locale.ROOT, "%-18s", r[0]));
+            for (Map<String, Object> run : runs) {
+                sb.append(String.format(Locale.ROOT, "%14s", fmt(run.get(r[1]))));
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    static String fmt(Object v) {
+        if (v == null) {
+            return "-";
+        }
+        if (v instanceof Number n) {
+            double d = n.doubleValue();
+            return Math.abs(d) < 1.5 && d != 0 && d != 1 ? String.format(Locale.ROOT, "%.3f", d)
+                    : String.format(Locale.ROOT, "%.2f", d);
+        }
+        return v.toString();
+    }
+}

@@ -1,0 +1,85 @@
+package org.cbd4j.cli;
+
+import org.cbd4j.attack.AttackConfig;
+import org.cbd4j.attack.Attacks;
+import org.cbd4j.data.DatasetResolver;
+import org.cbd4j.defense.CbdConfig;
+import org.cbd4j.model.Models;
+import org.cbd4j.train.Augmentation;
+import org.cbd4j.train.TrainConfig;
+
+/**
+ * The fully resolved configuration of one run, with the same names as the {@code cbd train}
+ * flags; written to {@code config.json} so a run can be reproduced from it.
+ */
+public record RunConfig(
+        String dataset,
+        String data,
+        int limitTrain,
+        String attack,
+        double poisonRate,
+        int target,
+        boolean allToAll,
+        String defense,
+        int fbEpochs,
+        int epochs,
+        boolean noMi,
+        boolean noReweight,
+        float miLambda,
+        float criticLr,
+        String model,
+        int batchSize,
+        float lr,
+        float momentum,
+        float weightDecay,
+        boolean augment,
+        boolean flip,
+        long seed,
+        String out) {
+
+    /** Defenses accepted by {@code --defense}. */
+    public static final java.util.List<String> DEFENSES = java.util.List.of("none", "cbd");
+
+    /** Checks every name and range; the message names the flag. */
+    public RunConfig validate() {
+        if (!DatasetResolver.NAMES.contains(dataset)) {
+            throw new IllegalArgumentException(
+                    "unknown dataset '" + dataset + "'; known: " + String.join(", ", DatasetResolver.NAMES));
+        }
+        Attacks.create(attack);
+        Models.validate(model);
+        if (!DEFENSES.contains(defense)) {
+            throw new IllegalArgumentException("unknown defense '" + defense + "'; known: " + String.join(", ", DEFENSES));
+        }
+        if (!"none".equals(attack) && !(poisonRate > 0 && poisonRate <= 1)) {
+            throw new IllegalArgumentException("--poison-rate must be in (0, 1], got " + poisonRate);
+        }
+        if (limitTrain < 0) {
+            throw new IllegalArgumentException("--limit-train must be >= 0, got " + limitTrain);
+        }
+        if (!(momentum >= 0 && momentum < 1)) {
+            throw new IllegalArgumentException("--momentum must be in [0, 1), got " + momentum);
+        }
+        if (!(weightDecay >= 0)) {
+            throw new IllegalArgumentException("--weight-decay must be >= 0, got " + weightDecay);
+        }
+        trainConfig().validate();
+        if ("cbd".equals(defense)) {
+            cbdConfig().validate();
+        }
+        return this;
+    }
+
+    public TrainConfig trainConfig() {
+        Augmentation aug = augment ? Augmentation.reference(flip) : Augmentation.none();
+        return new TrainConfig(epochs, batchSize, lr, momentum, weightDecay, aug, seed);
+    }
+
+    public CbdConfig cbdConfig() {
+        return new CbdConfig(fbEpochs, !noMi, !noReweight, miLambda, criticLr);
+    }
+
+    public AttackConfig attackConfig() {
+        return new AttackConfig(poisonRate, target, allToAll, seed);
+    }
+}

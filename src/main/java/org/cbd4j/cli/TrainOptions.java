@@ -1,0 +1,89 @@
+package org.cbd4j.cli;
+
+import picocli.CommandLine.Option;
+
+/** The options of {@code cbd train} (also used by quickstart for its defaults). */
+final class TrainOptions {
+
+    @Option(names = "--dataset", defaultValue = "fashion-mnist",
+            description = "Dataset: fashion-mnist, cifar10 (needs --data), synthetic. Default: ${DEFAULT-VALUE}.")
+    String dataset;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Directory holding the dataset files (searched first).")
+    String data;
+
+    @Option(names = "--limit-train", paramLabel = "N", defaultValue = "0",
+            description = "Keep only the first N training images (0 = all). Default: ${DEFAULT-VALUE}.")
+    int limitTrain;
+
+    @Option(names = "--attack", defaultValue = "badnets", description = "Attack: none, badnets. Default: ${DEFAULT-VALUE}.")
+    String attack;
+
+    @Option(names = "--poison-rate", paramLabel = "R", defaultValue = "0.1",
+            description = "Fraction of the whole training set poisoned, in (0, 1]. Default: ${DEFAULT-VALUE}.")
+    double poisonRate;
+
+    @Option(names = "--target", paramLabel = "T", defaultValue = "0", description = "Target class (all-to-one). Default: ${DEFAULT-VALUE}.")
+    int target;
+
+    @Option(names = "--all-to-all", description = "Poisoned label y becomes (y+1) mod K instead of the target.")
+    boolean allToAll;
+
+    @Option(names = "--defense", defaultValue = "cbd", description = "Defense: none, cbd. Default: ${DEFAULT-VALUE}.")
+    String defense;
+
+    @Option(names = "--fb-epochs", paramLabel = "N", defaultValue = "5",
+            description = "CBD stage 1: epochs of the deliberately backdoored f_B. Default: ${DEFAULT-VALUE}.")
+    int fbEpochs;
+
+    @Option(names = "--epochs", paramLabel = "N", defaultValue = "100",
+            description = "Epochs of the final model (f_C for cbd). Default: ${DEFAULT-VALUE}.")
+    int epochs;
+
+    @Option(names = "--no-mi", description = "CBD ablation: switch off the mutual-information critic term.")
+    boolean noMi;
+
+    @Option(names = "--no-reweight", description = "CBD ablation: switch off the l_B/(l_B+l_C) sample weights.")
+    boolean noReweight;
+
+    @Option(names = "--mi-lambda", paramLabel = "X", defaultValue = "1.0",
+            description = "Weight of the MI term (the 0.01 factor is inside the estimate). Default: ${DEFAULT-VALUE}.")
+    float miLambda;
+
+    @Option(names = "--critic-lr", paramLabel = "X", defaultValue = "0.2",
+            description = "Adam learning rate of the MI critic. Default: ${DEFAULT-VALUE}.")
+    float criticLr;
+
+    @Option(names = "--model", defaultValue = "wrn-16-1",
+            description = "Model: wrn-16-1 (any wrn-D-K), small-cnn, tiny-cnn. Default: ${DEFAULT-VALUE}.")
+    String model;
+
+    @Option(names = "--batch-size", paramLabel = "B", defaultValue = "64", description = "Mini-batch size. Default: ${DEFAULT-VALUE}.")
+    int batchSize;
+
+    @Option(names = "--lr", paramLabel = "X", defaultValue = "0.1",
+            description = "Initial learning rate (x0.1 at 20 % and 70 % of the epochs). Default: ${DEFAULT-VALUE}.")
+    float lr;
+
+    @Option(names = "--momentum", paramLabel = "X", defaultValue = "0.9", description = "Nesterov momentum. Default: ${DEFAULT-VALUE}.")
+    float momentum;
+
+    @Option(names = "--weight-decay", paramLabel = "X", defaultValue = "1e-4", description = "Weight decay. Default: ${DEFAULT-VALUE}.")
+    float weightDecay;
+
+    @Option(names = "--no-augment", description = "Switch off crop, flip and Cutout.")
+    boolean noAugment;
+
+    @Option(names = "--no-flip", description = "Switch off the horizontal flip (it is off by itself for synthetic data).")
+    boolean noFlip;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed for everything. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    RunConfig toConfig(String out) {
+        boolean flip = !noFlip && !"synthetic".equals(dataset);
+        return new RunConfig(dataset, data, limitTrain, attack, poisonRate, target, allToAll, defense, fbEpochs, epochs,
+                noMi, noReweight, miLambda, criticLr, model, batchSize, lr, momentum, weightDecay, !noAugment, flip, seed,
+                out);
+    }
+}

@@ -1,0 +1,182 @@
+package org.cbd4j.data;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a dataset name into images: an explicit {@code --data DIR} first, then the copy a Debian
+ * package installs, then a checksum-verified download into the cache directory; for
+ * Fashion-MNIST, as a last resort on a Debian machine run as root, the Debian package itself.
+ */
+public final class DatasetResolver {
+
+    /** Names accepted by {@code --dataset}. */
+    public static final List<String> NAMES = List.of("fashion-mnist", "cifar10", "synthetic");
+
+    static final Path DEBIAN_FASHION_MNIST = Path.of("/usr/share/datasets/fashion-mnist");
+    static final String FASHION_MNIST_URL = "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/";
+    static final String DEBIAN_PACKAGE = "dataset-fashion-mnist";
+
+    /**
+     * SHA-256 of each file's decompressed content, measured on Debian's dataset-fashion-mnist
+     * 0.0~git20200523.55506a9-1 (Debian re-gzips the files, so hashes are taken on content).
+     */
+    static final Map<String, String> FASHION_MNIST_FILES = Map.of(
+            "train-images-idx3-ubyte", "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888",
+            "train-labels-idx1-ubyte", "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9",
+            "t10k-images-idx3-ubyte", "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b",
+            "t10k-labels-idx1-ubyte", "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34");
+
+    private final Path cacheDir;
+    private final String fashionMnistUrl;
+    private final boolean allowApt;
+    private final Path debianDir;
+
+    /** A resolver with the defaults for this machine (cache under ~/.cache/cbd4j, env overrides). */
+    public static DatasetResolver defaults() {
+        String cache = System.getenv("CBD4J_CACHE");
+        Path dir = cache != null ? Path.of(cache) : Path.of(System.getProperty("user.home"), ".cache", "cbd4j");
+        String url = System.getenv().getOrDefault("CBD4J_FASHION_MNIST_URL", FASHION_MNIST_URL);
+        boolean apt = !"0".equals(System.getenv("CBD4J_ALLOW_APT"));
+        return new DatasetResolver(dir, url, apt, DEBIAN_FASHION_MNIST);
+    }
+
+    /** A resolver with explicit locations (tests point these at temporary dirs and 127.0.0.1). */
+    public DatasetResolver(Path cacheDir, String fashionMnistUrl, boolean allowApt, Path debianDir) {
+        this.cacheDir = cacheDir;
+        this.fashionMnistUrl = fashionMnistUrl.endsWith("/") ? fashionMnistUrl : fashionMnistUrl + "/";
+        this.allowApt = allowApt;
+        this.debianDir = debianDir;
+    }
+
+    /**
+     * Loads a dataset by name.
+     *
+     * @param dataDir an explicit directory, or null to search the usual places
+     * @param seed used only by generated datasets
+     */
+    public TrainTestSplit load(String name, Path dataDir, long seed) throws IOException {
+        switch (name) {
+            case "fashion-mnist":
+                return loadFashionMnist(dataDir);
+            case "cifar10":
+                return loadCifar(dataDir);
+            case "synthetic":
+                return SyntheticImages.split(2000, 500, seed);
+            default:
+                throw new IllegalArgumentException("unknown dataset '" + name + "'; known: " + String.join(", ", NAMES));
+        }
+    }
+
+    private TrainTestSplit loadCifar(Path dataDir) throws IOException {
+        if (dataDir == null) {
+            throw new IllegalArgumentException(
+                    "--dataset cifar10 needs --data DIR pointing at data_batch_1..5.bin and test_batch.bin");
+        }
+        List<Path> train = CifarBinaryReader.trainFiles(dataDir);
+        Path test = dataDir.resolve("test_batch.bin");
+        if (train.isEmpty() || !Files.exists(test)) {
+            throw new DatasetFormatException(dataDir, "no CIFAR-10 binary files (data_batch_N.bin, test_batch.bin)");
+        }
+        ImageDataset tr = CifarBinaryReader.read(train);
+        ImageDataset te = CifarBinaryReader.read(List.of(test));
+        Map<String, String> sha = new LinkedHashMap<>();
+        for (Path p : train) {
+            sha.put(p.getFileName().toString(), Checksums.sha256(p));
+        }
+        sha.put(test.getFileName().toString(), Checksums.sha256(test));
+        return new TrainTestSplit(tr, te, new DataSource("cifar10", dataDir.toAbsolutePath().toString(), "--data", sha));
+    }
+
+    private TrainTestSplit loadFashionMnist(Path dataDir) throws IOException {
+        if (dataDir != null) {
+            if (!hasIdxFiles(dataDir)) {
+                throw new DatasetFormatException(dataDir, "no Fashion-MNIST IDX files (train-images-idx3-ubyte[.gz], ...)");
+            }
+            return readIdx("fashion-mnist", dataDir, "--data");
+        }
+        if (hasIdxFiles(debianDir)) {
+            return readIdx("fashion-mnist", debianDir, "debian:" + DEBIAN_PACKAGE);
+        }
+        Path cached = cacheDir.resolve("fashion-mnist");
+        IOException downloadError;
+        try {
+            download(cached);
+            return readIdx("fashion-mnist", cached, "download:" + fashionMnistUrl);
+        } catch (IOException e) {
+            downloadError = e;
+        }
+        if (allowApt && aptUsable()) {
+            System.err.println("cbd4j: no local copy of Fashion-MNIST and the download failed ("
+                    + downloadError.getMessage() + "); installing Debian package " + DEBIAN_PACKAGE);
+            if (runApt() && hasIdxFiles(debianDir)) {
+                return readIdx("fashion-mnist", debianDir, "debian:" + DEBIAN_PACKAGE);
+            }
+        }
+        throw new IOException("Fashion-MNIST not found and download failed (" + downloadError.getMessage()
+                + "); install it with: sudo apt-get install " + DEBIAN_PACKAGE + "  or pass --data DIR");
+    }
+
+    private void download(Path dir) throws IOException {
+        Downloader d = new Downloader(Duration.ofSeconds(20));
+        for (Map.Entry<String, String> f : FASHION_MNIST_FILES.entrySet()) {
+            String file = f.getKey() + ".gz";
+            d.fetch(URI.create(fashionMnistUrl + file), dir.resolve(file), f.getValue());
+        }
+    }
+
+    private static boolean aptUsable() {
+        return "root".equals(System.getProperty("user.name")) && Files.isExecutable(Path.of("/usr/bin/apt-get"));
+    }
+
+    private static boolean runApt() {
+        try {
+            Process p = new ProcessBuilder("sh", "-c",
+                    "apt-get install -y -q " + DEBIAN_PACKAGE + " || (apt-get update -q && apt-get install -y -q "
+                            + DEBIAN_PACKAGE + ")")
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+                    .start();
+            return p.waitFor() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    static Path idxFile(Path dir, String base) {
+        Path gz = dir.resolve(base + ".gz");
+        return Files.exists(gz) ? gz : dir.resolve(base);
+    }
+
+    static boolean hasIdxFiles(Path dir) {
+        return dir != null && FASHION_MNIST_FILES.keySet().stream().allMatch(b -> Files.exists(idxFile(dir, b)));
+    }
+
+    private static TrainTestSplit readIdx(String name, Path dir, String origin) throws IOException {
+        Path trImg = idxFile(dir, "train-images-idx3-ubyte");
+        Path trLab = idxFile(dir, "train-labels-idx1-ubyte");
+        Path teImg = idxFile(dir, "t10k-images-idx3-ubyte");
+        Path teLab = idxFile(dir, "t10k-labels-idx1-ubyte");
+        ImageDataset train = IdxReader.read(trImg, trLab, 10);
+        ImageDataset test = IdxReader.read(teImg, teLab, 10);
+        Map<String, String> sha = new LinkedHashMap<>();
+        try {
+            for (Path p : List.of(trImg, trLab, teImg, teLab)) {
+                sha.put(p.getFileName().toString(), Checksums.contentSha256(p));
+            }
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        return new TrainTestSplit(train, test, new DataSource(name, dir.toAbsolutePath().toString(), origin, sha));
+    }
+}

@@ -1,0 +1,32 @@
+package org.cbd4j.defense;
+
+/**
+ * CBD's own options (SPEC §2 reference values in brackets).
+ *
+ * @param fbEpochs epochs of stage 1, f_B trained with plain cross-entropy [5]
+ * @param mutualInformation whether the MI critic term is used [on; off in the reference code]
+ * @param reweight whether the l_B / (l_B + l_C) sample weights are used [on]
+ * @param lambda weight of the MI term, with the 0.01 factor inside the estimate [1]
+ * @param criticLr Adam learning rate of the critic, x0.1 every 20 % of the epochs [0.2]
+ */
+public record CbdConfig(int fbEpochs, boolean mutualInformation, boolean reweight, float lambda, float criticLr) {
+
+    /** The reference values with full CBD (both ingredients). */
+    public static CbdConfig defaults() {
+        return new CbdConfig(5, true, true, 1f, 0.2f);
+    }
+
+    /** Names the first invalid field. */
+    public CbdConfig validate() {
+        if (fbEpochs < 1) {
+            throw new IllegalArgumentException("--fb-epochs must be at least 1, got " + fbEpochs);
+        }
+        if (!(lambda >= 0) || Float.isInfinite(lambda)) {
+            throw new IllegalArgumentException("--mi-lambda must be >= 0, got " + lambda);
+        }
+        if (!(criticLr > 0)) {
+            throw new IllegalArgumentException("--critic-lr must be > 0, got " + criticLr);
+        }
+        return this;
+    }
+}

@@ -1,0 +1,29 @@
+package org.cbd4j.defense;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.cbd4j.model.Network;
+
+/**
+ * What a defense returns.
+ *
+ * @param model the final (defended) model
+ * @param auxiliary other networks worth saving, by name (CBD's f_B and critic)
+ * @param suspicion per-training-sample suspicion score (higher = more likely poisoned), or null
+ * @param sampleColumns further per-sample values to write out, by column name
+ */
+public record DefenseResult(
+        Network model, Map<String, Network> auxiliary, float[] suspicion, Map<String, float[]> sampleColumns)
+        implements AutoCloseable {
+
+    /** A result with only a model. */
+    public static DefenseResult of(Network model) {
+        return new DefenseResult(model, new LinkedHashMap<>(), null, new LinkedHashMap<>());
+    }
+
+    @Override
+    public void close() {
+        auxiliary.values().forEach(Network::close);
+        model.close();
+    }
+}

@@ -1,0 +1,63 @@
+package org.cbd4j.model;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/**
+ * A classifier split into a feature extractor that ends in an (N, d) embedding and a linear head:
+ * forward returns {@code NDList(logits, embedding)}.
+ *
+ * <p>Implementers pass a feature block whose output is already flat (global pooling included) and
+ * state its width; the head is added here so every model exposes the same two outputs.
+ */
+public class ClassifierBlock extends AbstractBlock {
+
+    private final Block features;
+    private final Block head;
+    private final int embeddingSize;
+    private final int numClasses;
+
+    /** Wraps {@code features} (output (N, embeddingSize)) with a linear head of {@code numClasses}. */
+    public ClassifierBlock(Block features, int embeddingSize, int numClasses) {
+        this.features = addChildBlock("features", features);
+        this.head = addChildBlock("head", Linear.builder().setUnits(numClasses).build());
+        this.embeddingSize = embeddingSize;
+        this.numClasses = numClasses;
+    }
+
+    /** Width of the penultimate embedding. */
+    public int embeddingSize() {
+        return embeddingSize;
+    }
+
+    public int numClasses() {
+        return numClasses;
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDList z = features.forward(ps, inputs, training, params);
+        NDList logits = head.forward(ps, z, training, params);
+        return new NDList(logits.singletonOrThrow(), z.singletonOrThrow());
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        features.initialize(manager, dataType, inputShapes);
+        head.initialize(manager, dataType, features.getOutputShapes(inputShapes));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        long n = inputShapes[0].get(0);
+        return new Shape[] {new Shape(n, numClasses), new Shape(n, embeddingSize)};
+    }
+}

@@ -1,0 +1,37 @@
+package org.cbd4j.model;
+
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Registry from {@code --model} names to architectures. */
+public final class Models {
+
+    /** Names listed by the CLI; {@code wrn-D-K} accepts any valid depth and width. */
+    public static final List<String> NAMES = List.of("wrn-16-1", "wrn-D-K", "small-cnn", "tiny-cnn");
+
+    private static final Pattern WRN = Pattern.compile("wrn-(\\d+)-(\\d+)");
+
+    private Models() {}
+
+    /** Creates an uninitialised model for {@code numClasses} classes. */
+    public static ClassifierBlock create(String name, int numClasses) {
+        Matcher m = WRN.matcher(name);
+        if (m.matches()) {
+            return WideResNet.create(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), numClasses);
+        }
+        return switch (name) {
+            case "small-cnn" -> SmallCnn.create(32, numClasses);
+            case "tiny-cnn" -> SmallCnn.create(8, numClasses);
+            default -> throw new IllegalArgumentException(
+                    "unknown model '" + name + "'; known: " + String.join(", ", NAMES));
+        };
+    }
+
+    /** Throws IllegalArgumentException for an unknown name, without building anything. */
+    public static void validate(String name) {
+        if (!WRN.matcher(name).matches() && !name.equals("small-cnn") && !name.equals("tiny-cnn")) {
+            throw new IllegalArgumentException("unknown model '" + name + "'; known: " + String.join(", ", NAMES));
+        }
+    }
+}

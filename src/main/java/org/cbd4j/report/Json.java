@@ -1,0 +1,39 @@
+package org.cbd4j.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** One configured JSON mapper for every file cbd4j writes or reads. */
+public final class Json {
+
+    public static final ObjectMapper MAPPER =
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).findAndRegisterModules();
+
+    private Json() {}
+
+    /** Writes {@code value} as pretty JSON, atomically. */
+    public static void write(Path file, Object value) throws IOException {
+        AtomicFiles.write(file, MAPPER.writeValueAsBytes(value));
+    }
+
+    /** Reads a JSON file into a tree, with a one-line error naming the file. */
+    public static JsonNode read(Path file) throws IOException {
+        try {
+            return MAPPER.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new IOException(file + ": not valid JSON (" + e.getMessage().lines().findFirst().orElse("") + ")", e);
+        }
+    }
+
+    /** Compact single-line JSON (for model properties). */
+    public static String compact(Object value) {
+        try {
+            return new ObjectMapper().writeValueAsString(value);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package org.cbd4j.report;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Locale;
+
+/** Per-epoch metrics appended (and flushed) as they happen, so a crash keeps every finished epoch. */
+public final class MetricsCsv {
+
+    public static final List<String> COLUMNS = List.of(
+            "stage", "epoch", "loss", "lr", "mi", "ca", "asr", "ra", "weight_poisoned", "weight_clean", "seconds");
+
+    private final Path file;
+
+    /** Creates the file with its header. */
+    public MetricsCsv(Path file) throws IOException {
+        this.file = file;
+        Files.writeString(file, String.join(",", COLUMNS) + "\n", StandardCharsets.UTF_8);
+    }
+
+    /** Appends one row; values map to {@link #COLUMNS} after stage and epoch, NaN written empty. */
+    public void append(String stage, int epoch, double... values) throws IOException {
+        StringBuilder sb = new StringBuilder(stage).append(',').append(epoch + 1);
+        for (double v : values) {
+            sb.append(',');
+            if (!Double.isNaN(v)) {
+                sb.append(String.format(Locale.ROOT, "%.6g", v));
+            }
+        }
+        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND)) {
+            w.write(sb.append('\n').toString());
+        }
+    }
+}

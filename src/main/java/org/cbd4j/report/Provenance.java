@@ -1,0 +1,48 @@
+package org.cbd4j.report;
+
+import ai.djl.engine.Engine;
+import java.time.Instant;
+import java.util.Map;
+import org.cbd4j.data.DataSource;
+
+/**
+ * How an artifact was made (after Tribuo's provenance): the full resolved config, seed, data
+ * source with file hashes, tool, library, engine and JVM versions, time and command line. Written
+ * to every run directory and stored inside every saved model.
+ */
+public record Provenance(
+        String tool,
+        String toolVersion,
+        String djlVersion,
+        String engine,
+        String java,
+        String os,
+        String created,
+        String commandLine,
+        long seed,
+        Object config,
+        DataSource data) {
+
+    /** Captures the environment now. */
+    public static Provenance capture(Object config, long seed, DataSource data, String commandLine) {
+        Engine e = Engine.getInstance();
+        String djl = Engine.class.getPackage().getImplementationVersion();
+        return new Provenance(
+                "cbd4j",
+                Version.get(),
+                djl == null ? "0.36.0" : djl,
+                e.getEngineName() + " " + e.getVersion(),
+                System.getProperty("java.vendor") + " " + System.getProperty("java.version"),
+                System.getProperty("os.name") + " " + System.getProperty("os.arch"),
+                Instant.now().toString(),
+                commandLine,
+                seed,
+                config,
+                data);
+    }
+
+    /** Properties to store inside a saved model file. */
+    public Map<String, String> asModelProperties() {
+        return Map.of("cbd4j.provenance", Json.compact(this));
+    }
+}

@@ -1,0 +1,75 @@
+package org.cbd4j.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.util.Pair;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One network and its optimiser: applies an update to every trainable parameter after a backward
+ * pass. Replaces DJL's {@code Trainer} here because CBD steps three networks from one graph and
+ * must control exactly whose gradients are used, stepped or discarded.
+ */
+public final class Learner {
+
+    private final Block block;
+    private final Optimizer optimizer;
+    private final List<Parameter> trainable = new ArrayList<>();
+
+    /** Wraps an initialised block. */
+    public Learner(Block block, Optimizer optimizer) {
+        if (!block.isInitialized()) {
+            throw new IllegalStateException("initialise the block before creating its Learner");
+        }
+        this.block = block;
+        this.optimizer = optimizer;
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            if (p.getValue().requiresGradient()) {
+                trainable.add(p.getValue());
+            }
+        }
+    }
+
+    public Block block() {
+        return block;
+    }
+
+    public Optimizer optimizer() {
+        return optimizer;
+    }
+
+    /** Updates every trainable parameter from its accumulated gradient, then zeroes it. */
+    public void step() {
+        for (Parameter p : trainable) {
+            NDArray w = p.getArray();
+            // getGradient() wraps the native grad in a new handle owned by the weight's manager;
+            // a scope per parameter frees those handles and the update's temporaries.
+            try (NDManager scope = w.getManager().newSubManager()) {
+                NDArray g = w.getGradient();
+                g.attach(scope);
+                optimizer.update(p.getId(), w, g);
+            }
+        }
+    }
+
+    /** Discards accumulated gradients without updating (gradients are never zeroed implicitly). */
+    public void zeroGradients() {
+        for (Parameter p : trainable) {
+            NDArray w = p.getArray();
+            try (NDManager scope = w.getManager().newSubManager()) {
+                NDArray g = w.getGradient();
+                g.attach(scope);
+                g.subi(g);
+            }
+        }
+    }
+
+    /** The trainable parameters, in block order. */
+    public List<Parameter> trainable() {
+        return trainable;
+    }
+}
