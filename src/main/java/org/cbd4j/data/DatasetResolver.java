@@ -1,7 +1,6 @@
 package org.cbd4j.data;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +37,7 @@ public final class DatasetResolver {
     private final String fashionMnistUrl;
     private final boolean allowApt;
     private final Path debianDir;
+    private final Map<String, String> fashionFiles;
 
     /** A resolver with the defaults for this machine (cache under ~/.cache/cbd4j, env overrides). */
     public static DatasetResolver defaults() {
@@ -50,6 +50,13 @@ public final class DatasetResolver {
 
     /** A resolver with explicit locations (tests point these at temporary dirs and 127.0.0.1). */
     public DatasetResolver(Path cacheDir, String fashionMnistUrl, boolean allowApt, Path debianDir) {
+        this(cacheDir, fashionMnistUrl, allowApt, debianDir, FASHION_MNIST_FILES);
+    }
+
+    /** As above with the expected content hashes per file base name (tests serve generated files). */
+    DatasetResolver(Path cacheDir, String fashionMnistUrl, boolean allowApt, Path debianDir,
+            Map<String, String> fashionFiles) {
+        this.fashionFiles = fashionFiles;
         this.cacheDir = cacheDir;
         this.fashionMnistUrl = fashionMnistUrl.endsWith("/") ? fashionMnistUrl : fashionMnistUrl + "/";
         this.allowApt = allowApt;
@@ -126,7 +133,7 @@ public final class DatasetResolver {
 
     private void download(Path dir) throws IOException {
         Downloader d = new Downloader(Duration.ofSeconds(20));
-        for (Map.Entry<String, String> f : FASHION_MNIST_FILES.entrySet()) {
+        for (Map.Entry<String, String> f : fashionFiles.entrySet()) {
             String file = f.getKey() + ".gz";
             d.fetch(URI.create(fashionMnistUrl + file), dir.resolve(file), f.getValue());
         }
@@ -170,12 +177,8 @@ public final class DatasetResolver {
         ImageDataset train = IdxReader.read(trImg, trLab, 10);
         ImageDataset test = IdxReader.read(teImg, teLab, 10);
         Map<String, String> sha = new LinkedHashMap<>();
-        try {
-            for (Path p : List.of(trImg, trLab, teImg, teLab)) {
-                sha.put(p.getFileName().toString(), Checksums.contentSha256(p));
-            }
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
+        for (Path p : List.of(trImg, trLab, teImg, teLab)) {
+            sha.put(p.getFileName().toString(), Checksums.contentSha256(p));
         }
         return new TrainTestSplit(train, test, new DataSource(name, dir.toAbsolutePath().toString(), origin, sha));
     }

@@ -4,9 +4,10 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Generated labelled images for tests, examples and benchmarks: each class is a bright bar at its
- * own position and orientation on a noisy background, easy enough for a tiny network to learn
- * in an epoch or two, and free of any corner pattern so that a BadNets trigger is unambiguous.
+ * Generated labelled images for tests, examples and benchmarks: each class is a faint bar at its
+ * own position and orientation on a strongly noisy background, learnable by a tiny network in a
+ * few epochs but slower than a crisp trigger, and free of any corner pattern so that a BadNets
+ * trigger is unambiguous.
  */
 public final class SyntheticImages {
 
@@ -30,13 +31,15 @@ public final class SyntheticImages {
         for (int i = 0; i < n; i++) {
             int label = i % CLASSES;
             labels[i] = label;
-            int jitter = rnd.nextInt(3) - 1;
+            int jitter = rnd.nextInt(5) - 2;
             for (int c = 0; c < channels; c++) {
                 for (int r = 0; r < height; r++) {
                     for (int col = 0; col < width; col++) {
-                        int v = rnd.nextInt(40);
+                        // Faint bars in strong noise: a network needs a few epochs for the classes,
+                        // while a crisp 0/255 trigger is learned at once (as on real data).
+                        int v = rnd.nextInt(100);
                         if (onBar(label, r, col, height, width, jitter)) {
-                            v = 180 + rnd.nextInt(60);
+                            v += 55;
                         }
                         px[((i * channels + c) * height + r) * width + col] = (byte) v;
                     }

@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * Keeps the critic Lipschitz: after every critic step each weight matrix W is divided by its
  * largest singular value, estimated by power iteration (5 iterations, warm-started from the
- * previous call's vector as in Miyato et al.).
+ * previous call's vector as in Miyato et al.; the very first call runs 50 so the critic starts
+ * normalised).
  *
  * <p>cbd4j divides by sigma itself and leaves bias vectors alone; the reference code divides by
  * sqrt(sigma) and also rescales biases, which does not bound the Lipschitz constant by 1.
@@ -20,6 +21,8 @@ import java.util.Map;
  * @see <a href="https://arxiv.org/abs/1802.05957">Miyato et al., Spectral Normalization for GANs</a>
  */
 public final class SpectralNorm {
+
+    static final int COLD_START_ITERATIONS = 50;
 
     private final int iterations;
     private final Map<String, float[]> leftVectors = new HashMap<>();
@@ -42,7 +45,9 @@ public final class SpectralNorm {
                 float[] start = leftVectors.get(p.getKey());
                 NDArray u = start != null ? scope.create(start) : scope.randomNormal(new Shape(ws.getShape().get(0)));
                 NDArray v = null;
-                for (int i = 0; i < iterations; i++) {
+                // A cold start needs more iterations to converge; warm starts then track the drift.
+                int iters = start == null ? Math.max(iterations, COLD_START_ITERATIONS) : iterations;
+                for (int i = 0; i < iters; i++) {
                     v = normalise(ws.transpose().matMul(u.expandDims(1)).squeeze(1));
                     u = normalise(ws.matMul(v.expandDims(1)).squeeze(1));
                 }

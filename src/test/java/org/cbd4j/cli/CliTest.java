@@ -1,0 +1,95 @@
+package org.cbd4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CliTest {
+
+    @TempDir
+    Path tmp;
+
+    record Result(int code, String out, String err) {}
+
+    static Result run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true));
+            System.setErr(new PrintStream(err, true));
+            int code = Main.execute(args);
+            return new Result(code, out.toString(), err.toString());
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void trainHelpListsEveryContractOptionWithDefaults() {
+        Result r = run("train", "--help");
+        assertEquals(0, r.code());
+        for (String opt : new String[] {"--dataset", "--data", "--limit-train", "--attack", "--poison-rate", "--target",
+            "--all-to-all", "--defense", "--fb-epochs", "--epochs", "--no-mi", "--no-reweight", "--model",
+            "--batch-size", "--lr", "--seed", "--out"}) {
+            assertTrue(r.out().contains(opt), opt + " missing from help");
+        }
+        assertTrue(r.out().contains("Default: 0.1"), "defaults are shown");
+    }
+
+    private void assertUsageError(Result r, String expected) {
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains(expected), r.err());
+    }
+
+    @Test
+    void badArgumentsGiveExitCodeTwo() {
+        String out = tmp.resolve("run").toString();
+        assertUsageError(run("train", "--attack", "nonsense", "--out", out), "known: none, badnets");
+        assertUsageError(run("train", "--poison-rate", "1.5", "--out", out), "--poison-rate");
+        assertUsageError(run("train", "--model", "resnet9000", "--out", out), "unknown model");
+        assertUsageError(run("train", "--defense", "magic", "--out", out), "unknown defense");
+        assertUsageError(run("train", "--epochs", "zero", "--out", out), "--epochs");
+        assertUsageError(run("train", "--dataset", "imagenet", "--out", out), "unknown dataset");
+        assertUsageError(run("train", "--no-such-flag", "--out", out), "--no-such-flag");
+        assertUsageError(run("train"), "--out");
+        assertFalse(Files.exists(tmp.resolve("run")), "nothing written for a bad command line");
+    }
+
+    @Test
+    void errorsAreOneLine() {
+        Result r = run("train", "--attack", "nonsense", "--out", tmp.resolve("x").toString());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+
+    @Test
+    void targetOutsideClassesIsAUsageError() {
+        Result r = run("train", "--dataset", "synthetic", "--target", "7", "--model", "tiny-cnn",
+                "--out", tmp.resolve("t").toString());
+        assertUsageError(r, "--target 7");
+    }
+
+    @Test
+    void existingRunDirectoryIsRefusedWithoutForce() throws Exception {
+        Path out = tmp.resolve("exists");
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("keep.txt"), "x");
+        Result r = run("train", "--dataset", "synthetic", "--model", "tiny-cnn", "--epochs", "1", "--out", out.toString());
+        assertUsageError(r, "already exists");
+        assertTrue(Files.exists(out.resolve("keep.txt")));
+    }
+
+    @Test
+    void evalOfMissingRunIsAUsageError() {
+        assertUsageError(run("eval", "--run", tmp.resolve("nope").toString()), "config.json");
+    }
+}

@@ -1,0 +1,47 @@
+package org.cbd4j.eval;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class MetricsTest {
+
+    @Test
+    void caAsrRaOnHandMadePredictions() {
+        // Clean test: 5 images, 4 right.
+        assertEquals(80.0, Metrics.cleanAccuracy(new int[] {0, 1, 2, 3, 3}, new int[] {0, 1, 2, 3, 4}), 1e-9);
+        // Triggered non-target images, target 0: true labels 1..4, predictions 0,0,0,4.
+        int[] pred = {0, 0, 0, 4};
+        assertEquals(75.0, Metrics.attackSuccessRate(pred, new int[] {0, 0, 0, 0}), 1e-9);
+        assertEquals(25.0, Metrics.robustAccuracy(pred, new int[] {1, 2, 3, 4}), 1e-9);
+        assertTrue(Double.isNaN(Metrics.accuracy(new int[0], new int[0])));
+    }
+
+    @Test
+    void derFollowsTheDefinition() {
+        // ASR 100 -> 5 (drop 0.95), CA 90 -> 88 (drop 0.02): (0.95 - 0.02 + 1) / 2 = 0.965
+        assertEquals(0.965, Metrics.der(90, 100, 88, 5), 1e-9);
+        // A defense that raises CA and ASR: both max(0, .) terms vanish -> 0.5
+        assertEquals(0.5, Metrics.der(80, 50, 85, 60), 1e-9);
+    }
+
+    @Test
+    void aurocCountsPairsAndTiesHalf() {
+        // pos scores 0.9, 0.3; neg 0.8, 0.1: pairs won 3 of 4.
+        assertEquals(0.75, Detection.auroc(new float[] {0.9f, 0.8f, 0.3f, 0.1f},
+                new boolean[] {true, false, true, false}), 1e-9);
+        assertEquals(0.5, Detection.auroc(new float[] {0.5f, 0.5f}, new boolean[] {true, false}), 1e-9);
+        assertEquals(1.0, Detection.auroc(new float[] {3, 2, 1}, new boolean[] {true, false, false}), 1e-9);
+        assertTrue(Double.isNaN(Detection.auroc(new float[] {1, 2}, new boolean[] {true, true})));
+    }
+
+    @Test
+    void precisionRecallOfFlaggedSet() {
+        boolean[] flagged = {true, true, false, false};
+        boolean[] poisoned = {true, false, true, false};
+        assertArrayEquals(new double[] {0.5, 0.5}, Detection.precisionRecall(flagged, poisoned), 1e-9);
+        assertArrayEquals(new boolean[] {true, false, true}, Detection.topK(new float[] {5, 1, 3}, 2));
+    }
+}
