@@ -25,6 +25,7 @@ public record RunConfig(
         int epochs,
         boolean noMi,
         boolean noReweight,
+        boolean paperWeighting,
         float miLambda,
         float criticLr,
         String model,
@@ -76,7 +77,7 @@ public record RunConfig(
     }
 
     public CbdConfig cbdConfig() {
-        return new CbdConfig(fbEpochs, !noMi, !noReweight, miLambda, criticLr);
+        return new CbdConfig(fbEpochs, !noMi, !noReweight, miLambda, criticLr, paperWeighting);
     }
 
     public AttackConfig attackConfig() {

@@ -46,6 +46,11 @@ final class TrainOptions {
     @Option(names = "--no-reweight", description = "CBD ablation: switch off the l_B/(l_B+l_C) sample weights.")
     boolean noReweight;
 
+    @Option(names = "--paper-weighting",
+            description = "CBD weights exactly as the paper: l_B on the augmented batch, rescaled over the whole batch "
+                    + "(cbd4j's default: l_B of the un-augmented sample, rescaled within each class).")
+    boolean paperWeighting;
+
     @Option(names = "--mi-lambda", paramLabel = "X", defaultValue = "1.0",
             description = "Weight of the MI term (the 0.01 factor is inside the estimate). Default: ${DEFAULT-VALUE}.")
     float miLambda;
@@ -62,7 +67,7 @@ final class TrainOptions {
     int batchSize;
 
     @Option(names = "--lr", paramLabel = "X", defaultValue = "0.1",
-            description = "Initial learning rate (x0.1 at 20 % and 70 % of the epochs). Default: ${DEFAULT-VALUE}.")
+            description = "Initial learning rate (x0.1 at 20 %% and 70 %% of the epochs). Default: ${DEFAULT-VALUE}.")
     float lr;
 
     @Option(names = "--momentum", paramLabel = "X", defaultValue = "0.9", description = "Nesterov momentum. Default: ${DEFAULT-VALUE}.")
@@ -83,7 +88,7 @@ final class TrainOptions {
     RunConfig toConfig(String out) {
         boolean flip = !noFlip && !"synthetic".equals(dataset);
         return new RunConfig(dataset, data, limitTrain, attack, poisonRate, target, allToAll, defense, fbEpochs, epochs,
-                noMi, noReweight, miLambda, criticLr, model, batchSize, lr, momentum, weightDecay, !noAugment, flip, seed,
+                noMi, noReweight, paperWeighting, miLambda, criticLr, model, batchSize, lr, momentum, weightDecay, !noAugment, flip, seed,
                 out);
     }
 }

@@ -8,12 +8,16 @@ package org.cbd4j.defense;
  * @param reweight whether the l_B / (l_B + l_C) sample weights are used [on]
  * @param lambda weight of the MI term, with the 0.01 factor inside the estimate [1]
  * @param criticLr Adam learning rate of the critic, x0.1 every 20 % of the epochs [0.2]
+ * @param paperWeighting weights exactly as the paper: l_B on the augmented batch, rescaled over
+ *     the whole batch. Off (cbd4j's default): l_B of the un-augmented sample, computed once after
+ *     stage 1, and rescaled within each label class, see {@link CbdWeights#classBalanced}
  */
-public record CbdConfig(int fbEpochs, boolean mutualInformation, boolean reweight, float lambda, float criticLr) {
+public record CbdConfig(
+        int fbEpochs, boolean mutualInformation, boolean reweight, float lambda, float criticLr, boolean paperWeighting) {
 
     /** The reference values with full CBD (both ingredients). */
     public static CbdConfig defaults() {
-        return new CbdConfig(5, true, true, 1f, 0.2f);
+        return new CbdConfig(5, true, true, 1f, 0.2f, false);
     }
 
     /** Names the first invalid field. */

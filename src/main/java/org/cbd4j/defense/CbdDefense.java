@@ -80,12 +80,16 @@ public final class CbdDefense implements Defense {
         Learner criticLearner = new Learner(critic.block(),
                 Optimizer.adam().optLearningRateTracker(criticLr).build());
         SpectralNorm spectral = new SpectralNorm(5);
+        // cbd4j weighting: f_B's loss on the un-augmented sample. Augmentation can crop a trigger
+        // away; f_B then finds that poisoned sample hard, and the paper's per-batch l_B gives it a
+        // large weight, teaching f_C the target label for partly triggered images.
+        float[] staticLossB = cbd.paperWeighting() ? null : Evaluator.predict(fB, train, 256).losses();
         float[] weights = new float[train.size()];
         for (int e = 0; e < cfg.epochs(); e++) {
             fcLr.set(schedule.at(e));
             criticLr.set(criticSchedule.at(e));
             Map<String, Double> stats = stage2Epoch(fB, fC, critic, fcLearner, criticLearner, spectral, train, cfg, e,
-                    weights);
+                    staticLossB, weights);
             stats.put("lr", (double) fcLr.get());
             ctx.listener().epochEnd("f_C", e, fC, stats, weights.clone());
         }
@@ -110,9 +114,27 @@ public final class CbdDefense implements Defense {
         return new DefenseResult(fC, aux, suspicion, columns);
     }
 
+    private static NDArray gather(NDManager m, float[] values, int[] order, int from, int to) {
+        float[] out = new float[to - from];
+        for (int k = from; k < to; k++) {
+            out[k - from] = values[order[k]];
+        }
+        return m.create(out);
+    }
+
+    private NDArray weights(NDArray lossB, NDArray lossC, NDArray labels, NDArray logits) {
+        if (!cbd.reweight()) {
+            return lossC.onesLike();
+        }
+        if (cbd.paperWeighting()) {
+            return CbdWeights.weights(lossB, lossC);
+        }
+        return CbdWeights.classBalanced(lossB, lossC, labels.oneHot((int) logits.getShape().get(1)));
+    }
+
     private Map<String, Double> stage2Epoch(Network fB, Network fC, MiCritic critic, Learner fcLearner,
             Learner criticLearner, SpectralNorm spectral, ImageDataset train, TrainConfig cfg, int epoch,
-            float[] weightsOut) {
+            float[] staticLossB, float[] weightsOut) {
         int n = train.size();
         int[] order = Batches.epochOrder(n, cfg.seed(), epoch);
         int[] labels = train.labels();
@@ -134,16 +156,16 @@ public final class CbdDefense implements Defense {
                     NDArray y = Batches.labels(bm, labels, order, from, to);
                     // f_B is frozen: inference mode outside any collector records no graph.
                     NDList outB = fB.forward(new NDList(x), false);
-                    NDArray lossB = Losses.perSampleCrossEntropy(outB.get(0), y);
+                    NDArray lossB = staticLossB == null
+                            ? Losses.perSampleCrossEntropy(outB.get(0), y)
+                            : gather(bm, staticLossB, order, from, to);
                     NDArray zB = outB.get(1);
                     NDArray zC;
                     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                         NDList outC = fC.forward(new NDList(x), true);
                         zC = outC.get(1);
                         NDArray lossC = Losses.perSampleCrossEntropy(outC.get(0), y);
-                        NDArray w = cbd.reweight()
-                                ? CbdWeights.weights(lossB, lossC.stopGradient())
-                                : bm.ones(lossC.getShape());
+                        NDArray w = weights(lossB, lossC.stopGradient(), y, outC.get(0));
                         NDArray loss = w.mul(lossC).mean();
                         ce = loss.getFloat();
                         if (cbd.mutualInformation()) {

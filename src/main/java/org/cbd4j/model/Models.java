@@ -21,7 +21,7 @@ public final class Models {
             return WideResNet.create(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), numClasses);
         }
         return switch (name) {
-            case "small-cnn" -> SmallCnn.create(32, numClasses);
+            case "small-cnn" -> SmallCnn.create(16, numClasses);
             case "tiny-cnn" -> SmallCnn.create(8, numClasses);
             default -> throw new IllegalArgumentException(
                     "unknown model '" + name + "'; known: " + String.join(", ", NAMES));

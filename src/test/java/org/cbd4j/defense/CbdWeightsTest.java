@@ -20,6 +20,18 @@ class CbdWeightsTest {
     }
 
     @Test
+    void classBalancedWeightsKeepEachClassShare() {
+        // raw = [0.0049751, 0.5, 0.8, 0.5]; labels [0, 0, 1, 2].
+        // class 0: 2 / 0.5049751 = 3.960591 -> [0.0197044, 1.9802956]; class 1: 1/0.8; class 2: 1/0.5.
+        try (NDManager m = NDManager.newBaseManager()) {
+            float[] w = CbdWeights.classBalanced(m.create(new float[] {0.01f, 1f, 2f, 0.5f}),
+                    m.create(new float[] {2f, 1f, 0.5f, 0.5f}), m.create(new long[] {0, 0, 1, 2}).oneHot(3))
+                    .toFloatArray();
+            assertArrayEquals(new float[] {0.0197044f, 1.9802956f, 1f, 1f}, w, 1e-4f);
+        }
+    }
+
+    @Test
     void easilyFitSampleGetsSmallWeight() {
         try (NDManager m = NDManager.newBaseManager()) {
             float[] raw = CbdWeights.raw(m.create(new float[] {1e-4f, 0.7f}), m.create(new float[] {2.3f, 2.3f}))
