@@ -46,6 +46,11 @@ final class BenchSpeedCommand implements Callable<Integer> {
             description = "train: plain training steps; cbd: one f_B epoch then one f_C epoch (MI on). Default: ${DEFAULT-VALUE}.")
     String mode;
 
+    @Option(names = "--optimizer", defaultValue = "nesterov",
+            description = "train mode: nesterov (cbd4j's, composed from NDArray ops) or sgd (DJL's fused momentum SGD, "
+                    + "for comparison). Default: ${DEFAULT-VALUE}.")
+    String optimizer;
+
     @Override
     public Integer call() {
         Engine.getInstance().setRandomSeed(0);
@@ -54,13 +59,17 @@ final class BenchSpeedCommand implements Callable<Integer> {
                 "cbd".equals(mode) ? Augmentation.reference(true) : Augmentation.none(), 0);
         if ("train".equals(mode)) {
             try (Network net = Network.create("bench", model, data.numClasses(), channels, size, size)) {
-                Learner learner = SupervisedTraining.learner(net, new LearningRate(0.01f), cfg);
+                Learner learner = "sgd".equals(optimizer)
+                        ? new Learner(net.block(), ai.djl.training.optimizer.Optimizer.sgd()
+                                .setLearningRateTracker(new LearningRate(0.01f)).optMomentum(0.9f).optWeightDecays(1e-4f)
+                                .build())
+                        : SupervisedTraining.learner(net, new LearningRate(0.01f), cfg);
                 SupervisedTraining.epoch("warm-up", net, learner, data.limit(Math.min(images, batchSize * 10)), cfg, 0);
                 long t0 = System.nanoTime();
                 SupervisedTraining.epoch("timed", net, learner, data, cfg, 1);
                 double secs = (System.nanoTime() - t0) / 1e9;
-                System.out.printf(Locale.ROOT, "%s %dx%dx%d batch %d: %.1f img/s (%d images in %.1f s, %d parameters)%n",
-                        model, channels, size, size, batchSize, images / secs, images, secs, net.parameterCount());
+                System.out.printf(Locale.ROOT, "%s %dx%dx%d batch %d, %s: %.1f img/s (%d images in %.1f s, %d parameters)%n",
+                        model, channels, size, size, batchSize, optimizer, images / secs, images, secs, net.parameterCount());
             }
         } else if ("cbd".equals(mode)) {
             long[] marks = new long[3];

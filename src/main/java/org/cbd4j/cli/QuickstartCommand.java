@@ -26,7 +26,7 @@ final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--model", defaultValue = "small-cnn", description = "Model. Default: ${DEFAULT-VALUE}.")
     String model;
 
-    @Option(names = "--epochs", defaultValue = "8", description = "Epochs of each final model. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--epochs", defaultValue = "12", description = "Epochs of each final model. Default: ${DEFAULT-VALUE}.")
     int epochs;
 
     @Option(names = "--fb-epochs", defaultValue = "1", description = "CBD f_B epochs. Default: ${DEFAULT-VALUE}.")
