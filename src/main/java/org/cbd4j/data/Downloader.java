@@ -44,7 +44,13 @@ public final class Downloader {
         Path part = target.resolveSibling(target.getFileName() + ".part");
         try {
             HttpRequest req = HttpRequest.newBuilder(url).timeout(timeout).GET().build();
-            HttpResponse<InputStream> resp = client.send(req, HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> resp;
+            try {
+                resp = client.send(req, HttpResponse.BodyHandlers.ofInputStream());
+            } catch (IOException e) {
+                // Connection errors often carry no message (ConnectException): name the cause.
+                throw new IOException(url + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+            }
             try (InputStream body = resp.body()) {
                 if (resp.statusCode() != 200) {
                     throw new IOException(url + ": HTTP " + resp.statusCode());

@@ -110,6 +110,16 @@ class DownloadTest {
     }
 
     @Test
+    void refusedConnectionIsNamedInTheError() throws Exception {
+        int port = server.getAddress().getPort();
+        server.stop(0);
+        IOException e = assertThrows(IOException.class, () -> new Downloader(Duration.ofSeconds(5))
+                .fetch(URI.create("http://127.0.0.1:" + port + "/f.gz"), tmp.resolve("c/f.gz"), "00"));
+        assertTrue(e.getMessage().contains("127.0.0.1") && !e.getMessage().contains("null"), e.getMessage());
+        assertEquals(0, filesIn(tmp.resolve("c")));
+    }
+
+    @Test
     void resolverDownloadsFashionMnistLayoutWhenNoLocalCopy() throws Exception {
         byte[] trainImg = IdxFiles.images(0x803, 3, 2, 2, new byte[12]);
         byte[] trainLab = IdxFiles.labels(0x801, 3, new byte[] {0, 1, 2});
