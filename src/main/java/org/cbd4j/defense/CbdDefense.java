@@ -18,6 +18,7 @@ import org.cbd4j.train.LearningRate;
 import org.cbd4j.train.Learner;
 import org.cbd4j.train.Losses;
 import org.cbd4j.train.Progress;
+import org.cbd4j.train.Seeds;
 import org.cbd4j.train.StepSchedule;
 import org.cbd4j.train.SupervisedTraining;
 import org.cbd4j.train.TrainConfig;
@@ -135,6 +136,7 @@ public final class CbdDefense implements Defense {
     private Map<String, Double> stage2Epoch(Network fB, Network fC, MiCritic critic, Learner fcLearner,
             Learner criticLearner, SpectralNorm spectral, ImageDataset train, TrainConfig cfg, int epoch,
             float[] staticLossB, float[] weightsOut) {
+        Seeds.seedEpoch(cfg.seed(), "f_C", epoch);
         int n = train.size();
         int[] order = Batches.epochOrder(n, cfg.seed(), epoch);
         int[] labels = train.labels();

@@ -26,6 +26,7 @@ public final class SupervisedTraining {
      */
     public static double epoch(
             String stage, Network net, Learner learner, ImageDataset data, TrainConfig cfg, int epoch) {
+        Seeds.seedEpoch(cfg.seed(), stage, epoch);
         int n = data.size();
         int[] order = Batches.epochOrder(n, cfg.seed(), epoch);
         int[] labels = data.labels();
