@@ -52,7 +52,7 @@ final class BenchSpeedCommand implements Callable<Integer> {
     String optimizer;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         Engine.getInstance().setRandomSeed(0);
         ImageDataset data = SyntheticImages.generate(images, channels, size, size, 0);
         TrainConfig cfg = new TrainConfig(1, batchSize, 0.01f, 0.9f, 1e-4f,
@@ -76,7 +76,7 @@ final class BenchSpeedCommand implements Callable<Integer> {
             marks[0] = System.nanoTime();
             DefenseContext ctx = new DefenseContext(data, model, cfg, (stage, epoch, net, scalars, w) -> {
                 marks["f_B".equals(stage) ? 1 : 2] = System.nanoTime();
-            });
+            }, org.cbd4j.defense.Checkpointer.none());
             try (DefenseResult r = new CbdDefense(new CbdConfig(1, true, true, 1f, 0.2f, false)).apply(ctx)) {
                 System.out.printf(Locale.ROOT, "%s %dx%dx%d batch %d, %d images: f_B epoch %.1f s, f_C epoch (MI on) %.1f s%n",
                         model, channels, size, size, batchSize, images, (marks[1] - marks[0]) / 1e9,

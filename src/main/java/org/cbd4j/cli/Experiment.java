@@ -11,7 +11,9 @@ import org.cbd4j.attack.Attacks;
 import org.cbd4j.attack.PoisonedData;
 import org.cbd4j.data.DatasetResolver;
 import org.cbd4j.data.TrainTestSplit;
+import java.util.Optional;
 import org.cbd4j.defense.CbdDefense;
+import org.cbd4j.defense.Checkpointer;
 import org.cbd4j.defense.Defense;
 import org.cbd4j.defense.DefenseContext;
 import org.cbd4j.defense.DefenseResult;
@@ -24,6 +26,8 @@ import org.cbd4j.model.Network;
 import org.cbd4j.report.MetricsCsv;
 import org.cbd4j.report.Provenance;
 import org.cbd4j.report.RunDirectory;
+import org.cbd4j.train.Checkpoints;
+import org.cbd4j.train.TrainingState;
 
 /** Runs one configured pipeline: data → attack → defense → per-epoch evaluation → run directory. */
 public final class Experiment {
@@ -55,6 +59,22 @@ public final class Experiment {
      */
     public static Map<String, Object> run(RunConfig cfg, boolean force, Map<String, Object> baseline, String commandLine)
             throws IOException {
+        return run(cfg, force ? Mode.FORCE : Mode.NEW, baseline, commandLine);
+    }
+
+    /** How a run treats its output directory. */
+    public enum Mode {
+        /** Refuse an existing non-empty directory. */
+        NEW,
+        /** Replace an existing directory. */
+        FORCE,
+        /** Continue the run in the directory from its last checkpoint. */
+        RESUME
+    }
+
+    /** Runs {@code cfg} in the given mode; see {@link #run(RunConfig, boolean, Map, String)}. */
+    public static Map<String, Object> run(RunConfig cfg, Mode mode, Map<String, Object> baseline, String commandLine)
+            throws IOException {
         long start = System.nanoTime();
         cfg.validate();
         Engine.getInstance().setRandomSeed((int) cfg.seed());
@@ -62,17 +82,39 @@ public final class Experiment {
                 .load(cfg.dataset(), cfg.data() == null ? null : Path.of(cfg.data()), cfg.seed());
         var train = cfg.limitTrain() > 0 ? split.train().limit(cfg.limitTrain()) : split.train();
         PoisonedData pd = Attacks.create(cfg.attack()).poison(train, split.test(), cfg.attackConfig());
-        RunDirectory run = RunDirectory.create(Path.of(cfg.out()), force);
         Provenance prov = Provenance.capture(cfg, cfg.seed(), split.source(), commandLine);
-        run.writeConfig(prov);
-        run.writePoisonedIndices(pd.poisonedIndices());
+        RunDirectory run;
+        Checkpoints checkpoints;
+        Optional<Checkpoints.Checkpoint> resumePoint = Optional.empty();
+        if (mode == Mode.RESUME) {
+            run = RunDirectory.open(Path.of(cfg.out()));
+            checkpoints = new Checkpoints(run.path());
+            resumePoint = checkpoints.latest();
+            System.err.println("cbd4j: resuming " + run.path() + resumePoint
+                    .map(c -> " after epoch " + c.epochsDone() + " of stage " + c.stage()).orElse(" from the start"));
+        } else {
+            run = RunDirectory.create(Path.of(cfg.out()), mode == Mode.FORCE);
+            checkpoints = new Checkpoints(run.path());
+            run.writeConfig(prov);
+            run.writePoisonedIndices(pd.poisonedIndices());
+        }
         System.err.printf("cbd4j: %s (%s), %d training images (%d poisoned by %s), defense %s, model %s -> %s%n",
                 cfg.dataset(), split.source().origin(), train.size(), pd.poisonedIndices().length, cfg.attack(),
                 cfg.defense(), cfg.model(), run.path());
 
-        MetricsCsv csv = new MetricsCsv(run.file("metrics.csv"));
         boolean[] mask = pd.poisonMask();
         Map<String, double[]> lastEval = new LinkedHashMap<>();
+        int[] rows = {0};
+        MetricsCsv csv;
+        if (mode == Mode.RESUME) {
+            rows[0] = resumePoint.map(Checkpoints.Checkpoint::metricRows).orElse(0);
+            for (String[] r : MetricsCsv.truncate(run.file("metrics.csv"), rows[0])) {
+                lastEval.put(r[0], new double[] {parse(r[5]), parse(r[6]), parse(r[7])});
+            }
+            csv = MetricsCsv.append(run.file("metrics.csv"));
+        } else {
+            csv = new MetricsCsv(run.file("metrics.csv"));
+        }
         EpochListener listener = (stage, epoch, net, scalars, weights) -> {
             double[] m = evaluate(net, split, pd);
             lastEval.put(stage, m);
@@ -81,6 +123,7 @@ public final class Experiment {
             try {
                 csv.append(stage, epoch, scalars.getOrDefault("loss", Double.NaN), scalars.getOrDefault("lr", Double.NaN),
                         scalars.getOrDefault("mi", Double.NaN), m[0], m[1], m[2], w[0], w[1], secs);
+                rows[0]++;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -88,7 +131,19 @@ public final class Experiment {
                     scalars.getOrDefault("loss", Double.NaN), m[0], m[1], m[2],
                     weights == null ? "" : String.format(Locale.ROOT, "  w_poison %.3f w_clean %.3f", w[0], w[1]), secs);
         };
-        DefenseContext ctx = new DefenseContext(pd.train(), cfg.model(), cfg.trainConfig(), listener);
+        Optional<Checkpoints.Checkpoint> from = resumePoint;
+        Checkpointer checkpointer = new Checkpointer() {
+            @Override
+            public Optional<Checkpoints.Checkpoint> resumePoint() {
+                return from;
+            }
+
+            @Override
+            public void save(String stage, int epochsDone, TrainingState state) throws IOException {
+                checkpoints.save(stage, epochsDone, rows[0], state.parts());
+            }
+        };
+        DefenseContext ctx = new DefenseContext(pd.train(), cfg.model(), cfg.trainConfig(), listener, checkpointer);
         Map<String, Object> summary = new LinkedHashMap<>();
         try (DefenseResult result = runDefense(cfg, ctx)) {
             double[] fin = evaluate(result.model(), split, pd);
@@ -122,6 +177,9 @@ public final class Experiment {
                 run.saveModel(aux, prov);
             }
             run.writeSampleScores(pd.train().labels(), mask, result.suspicion(), result.sampleColumns());
+        }
+        if (mode == Mode.RESUME) {
+            summary.put("resumed_from", resumePoint.map(c -> c.stage() + " epoch " + c.epochsDone()).orElse("start"));
         }
         summary.put("poisoned", pd.poisonedIndices().length);
         summary.put("train_size", train.size());
@@ -166,6 +224,10 @@ public final class Experiment {
             cnt[k]++;
         }
         return new double[] {cnt[0] == 0 ? Double.NaN : sum[0] / cnt[0], cnt[1] == 0 ? Double.NaN : sum[1] / cnt[1]};
+    }
+
+    private static double parse(String field) {
+        return field.isEmpty() ? Double.NaN : Double.parseDouble(field);
     }
 
     /** JSON has no NaN: undefined metrics are written as null; others rounded to 4 decimals. */

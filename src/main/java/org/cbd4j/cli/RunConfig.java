@@ -71,6 +71,13 @@ public record RunConfig(
         return this;
     }
 
+    /** The same config writing to another directory (a resumed run that was moved). */
+    public RunConfig withOut(String dir) {
+        return new RunConfig(dataset, data, limitTrain, attack, poisonRate, target, allToAll, defense, fbEpochs, epochs,
+                noMi, noReweight, paperWeighting, miLambda, criticLr, model, batchSize, lr, momentum, weightDecay, augment,
+                flip, seed, dir);
+    }
+
     public TrainConfig trainConfig() {
         Augmentation aug = augment ? Augmentation.reference(flip) : Augmentation.none();
         return new TrainConfig(epochs, batchSize, lr, momentum, weightDecay, aug, seed);

@@ -1,10 +1,12 @@
 package org.cbd4j.cli;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.cbd4j.report.Json;
+import org.cbd4j.report.RunDirectory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -17,11 +19,16 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     TrainOptions options = new TrainOptions();
 
-    @Option(names = "--out", paramLabel = "DIR", required = true, description = "Run directory to create.")
+    @Option(names = "--out", paramLabel = "DIR", description = "Run directory to create (required unless --resume).")
     String out;
 
     @Option(names = "--force", description = "Replace an existing non-empty run directory.")
     boolean force;
+
+    @Option(names = "--resume", paramLabel = "DIR",
+            description = "Continue the run in DIR from its last checkpoint, with the config recorded there "
+                    + "(other options are ignored). A finished run is reported and left alone.")
+    String resume;
 
     @Option(names = "--baseline", paramLabel = "DIR",
             description = "Run directory of an undefended run on the same data; adds DER to the summary.")
@@ -32,14 +39,38 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        RunConfig cfg = options.toConfig(out).validate();
-        Map<String, Object> base = null;
-        if (baseline != null) {
-            base = Json.MAPPER.convertValue(Json.read(Path.of(baseline, "summary.json")), new TypeReference<>() {});
+        String[] args = spec.commandLine().getParseResult().originalArgs().toArray(new String[0]);
+        if (resume != null) {
+            return resume(Path.of(resume), args);
         }
-        Map<String, Object> summary = Experiment.run(cfg, force, base,
-                Main.commandLine("train", spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));
+        if (out == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--out=DIR'");
+        }
+        RunConfig cfg = options.toConfig(out).validate();
+        Map<String, Object> summary = Experiment.run(cfg, force ? Experiment.Mode.FORCE : Experiment.Mode.NEW,
+                baseline(), Main.commandLine("train", args));
         System.out.println(ResultTable.headline(summary, out));
         return 0;
+    }
+
+    private Integer resume(Path dir, String[] args) throws Exception {
+        RunDirectory.open(dir);
+        if (Files.isRegularFile(dir.resolve("summary.json"))) {
+            System.err.println("cbd: run " + dir + " already finished; nothing to resume");
+            return 0;
+        }
+        RunConfig cfg = Json.MAPPER.treeToValue(Json.read(dir.resolve("config.json")).get("config"), RunConfig.class)
+                .withOut(dir.toString());
+        Map<String, Object> summary = Experiment.run(cfg, Experiment.Mode.RESUME, baseline(),
+                Main.commandLine("train", args));
+        System.out.println(ResultTable.headline(summary, dir.toString()));
+        return 0;
+    }
+
+    private Map<String, Object> baseline() throws Exception {
+        if (baseline == null) {
+            return null;
+        }
+        return Json.MAPPER.convertValue(Json.read(Path.of(baseline, "summary.json")), new TypeReference<>() {});
     }
 }

@@ -5,23 +5,29 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
-import ai.djl.training.optimizer.Optimizer;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import org.cbd4j.data.ImageDataset;
 import org.cbd4j.eval.Evaluator;
 import org.cbd4j.model.Network;
+import org.cbd4j.train.Adam;
 import org.cbd4j.train.Batches;
+import org.cbd4j.train.Checkpoints;
 import org.cbd4j.train.DivergenceException;
 import org.cbd4j.train.LearningRate;
 import org.cbd4j.train.Learner;
 import org.cbd4j.train.Losses;
+import org.cbd4j.train.NesterovSgd;
 import org.cbd4j.train.Progress;
 import org.cbd4j.train.Seeds;
+import org.cbd4j.train.TestHooks;
 import org.cbd4j.train.StepSchedule;
 import org.cbd4j.train.SupervisedTraining;
 import org.cbd4j.train.TrainConfig;
+import org.cbd4j.train.TrainingState;
 
 /**
  * Causality-inspired Backdoor Defense (SPEC §2). Stage 1 trains f_B briefly with plain
@@ -51,7 +57,7 @@ public final class CbdDefense implements Defense {
     }
 
     @Override
-    public DefenseResult apply(DefenseContext ctx) {
+    public DefenseResult apply(DefenseContext ctx) throws IOException {
         TrainConfig cfg = ctx.config();
         ImageDataset train = ctx.train();
         Network fB = Network.create("f_B", ctx.architecture(), train.numClasses(), train.channels(),
@@ -60,39 +66,60 @@ public final class CbdDefense implements Defense {
                 train.height(), train.width());
         MiCritic critic = new MiCritic(fC.block().embeddingSize());
 
-        // Stage 1: f_B at a constant rate, stopped early on purpose.
         TrainConfig fbCfg = new TrainConfig(cbd.fbEpochs(), cfg.batchSize(), cfg.lr(), cfg.momentum(),
                 cfg.weightDecay(), cfg.augmentation(), cfg.seed() + 1);
-        LearningRate fbLr = new LearningRate(cfg.lr());
-        Learner fbLearner = SupervisedTraining.learner(fB, fbLr, fbCfg);
-        for (int e = 0; e < cbd.fbEpochs(); e++) {
-            double loss = SupervisedTraining.epoch("f_B", fB, fbLearner, train, fbCfg, e);
-            ctx.listener().epochEnd("f_B", e, fB, Map.of("loss", loss), null);
-        }
-
-        // Stage 2: f_C with re-weighting and the MI penalty.
+        NesterovSgd fbSgd = new NesterovSgd(new LearningRate(cfg.lr()), cfg.momentum(), cfg.weightDecay());
+        Learner fbLearner = new Learner(fB.block(), fbSgd);
         StepSchedule schedule = StepSchedule.reference(cfg.lr(), cfg.epochs());
         LearningRate fcLr = new LearningRate(cfg.lr());
-        Learner fcLearner = SupervisedTraining.learner(fC, fcLr, cfg);
+        NesterovSgd fcSgd = new NesterovSgd(fcLr, cfg.momentum(), cfg.weightDecay());
+        Learner fcLearner = new Learner(fC.block(), fcSgd);
         int criticStep = Math.max(1, Math.round(cfg.epochs() * 0.2f));
         StepSchedule criticSchedule = new StepSchedule(cbd.criticLr(), 0.1f,
                 java.util.stream.IntStream.rangeClosed(1, 4).map(k -> k * criticStep).toArray());
         LearningRate criticLr = new LearningRate(cbd.criticLr());
-        Learner criticLearner = new Learner(critic.block(),
-                Optimizer.adam().optLearningRateTracker(criticLr).build());
+        Adam criticAdam = Adam.withDefaults(criticLr);
+        Learner criticLearner = new Learner(critic.block(), criticAdam);
         SpectralNorm spectral = new SpectralNorm(5);
+        float[] weights = new float[train.size()];
+        TrainingState state = new TrainingState()
+                .block("f_B", fB.block()).block("f_C", fC.block()).block("critic", critic.block())
+                .optimizer("f_B", fbSgd, fB.manager()).optimizer("f_C", fcSgd, fC.manager())
+                .optimizer("critic", criticAdam, critic.model().getNDManager())
+                .vectors("spectral", spectral::vectors, spectral::restore)
+                .vectors("weights", () -> Map.of("w", weights), m -> System.arraycopy(m.get("w"), 0, weights, 0,
+                        weights.length));
+
+        int fbStart = 0;
+        int fcStart = 0;
+        Optional<Checkpoints.Checkpoint> resume = ctx.checkpointer().resumePoint();
+        if (resume.isPresent()) {
+            state.restore(resume.get());
+            boolean inStage2 = "f_C".equals(resume.get().stage());
+            fbStart = inStage2 ? cbd.fbEpochs() : resume.get().epochsDone();
+            fcStart = inStage2 ? resume.get().epochsDone() : 0;
+        }
+
+        // Stage 1: f_B at a constant rate, stopped early on purpose.
+        for (int e = fbStart; e < cbd.fbEpochs(); e++) {
+            double loss = SupervisedTraining.epoch("f_B", fB, fbLearner, train, fbCfg, e);
+            ctx.listener().epochEnd("f_B", e, fB, Map.of("loss", loss), null);
+            ctx.checkpointer().save("f_B", e + 1, state);
+        }
+
+        // Stage 2: f_C with re-weighting and the MI penalty.
         // cbd4j weighting: f_B's loss on the un-augmented sample. Augmentation can crop a trigger
         // away; f_B then finds that poisoned sample hard, and the paper's per-batch l_B gives it a
         // large weight, teaching f_C the target label for partly triggered images.
         float[] staticLossB = cbd.paperWeighting() ? null : Evaluator.predict(fB, train, 256).losses();
-        float[] weights = new float[train.size()];
-        for (int e = 0; e < cfg.epochs(); e++) {
+        for (int e = fcStart; e < cfg.epochs(); e++) {
             fcLr.set(schedule.at(e));
             criticLr.set(criticSchedule.at(e));
             Map<String, Double> stats = stage2Epoch(fB, fC, critic, fcLearner, criticLearner, spectral, train, cfg, e,
                     staticLossB, weights);
             stats.put("lr", (double) fcLr.get());
             ctx.listener().epochEnd("f_C", e, fC, stats, weights.clone());
+            ctx.checkpointer().save("f_C", e + 1, state);
         }
 
         // Final per-sample scores on un-augmented images.
@@ -151,6 +178,7 @@ public final class CbdDefense implements Defense {
                 if (to - from < 2) {
                     continue;
                 }
+                TestHooks.atBatch("f_C", epoch, b);
                 float ce;
                 float mi = 0;
                 try (NDManager bm = fC.manager().newSubManager()) {

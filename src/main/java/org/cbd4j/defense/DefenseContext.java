@@ -10,5 +10,7 @@ import org.cbd4j.train.TrainConfig;
  * @param architecture model name for {@link org.cbd4j.model.Models}
  * @param config training hyper-parameters and seed
  * @param listener told after every epoch
+ * @param checkpointer saves state after every epoch and says where to resume
  */
-public record DefenseContext(ImageDataset train, String architecture, TrainConfig config, EpochListener listener) {}
+public record DefenseContext(
+        ImageDataset train, String architecture, TrainConfig config, EpochListener listener, Checkpointer checkpointer) {}

@@ -60,6 +60,17 @@ public final class SpectralNorm {
         }
     }
 
+    /** The warm-start vectors, for checkpoints. */
+    public Map<String, float[]> vectors() {
+        return new HashMap<>(leftVectors);
+    }
+
+    /** Restores warm-start vectors from a checkpoint. */
+    public void restore(Map<String, float[]> vectors) {
+        leftVectors.clear();
+        leftVectors.putAll(vectors);
+    }
+
     /** Largest singular value estimate of a matrix, by {@code iters} power iterations (for tests). */
     public static float largestSingularValue(NDArray w, int iters) {
         try (NDManager scope = w.getManager().newSubManager()) {

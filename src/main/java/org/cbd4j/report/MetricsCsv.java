@@ -23,6 +23,35 @@ public final class MetricsCsv {
         Files.writeString(file, String.join(",", COLUMNS) + "\n", StandardCharsets.UTF_8);
     }
 
+    /**
+     * Reopens a file for a resumed run, keeping the header and the first {@code rows} data rows
+     * (those that belong to the checkpoint) and dropping rows of epochs that will be rerun.
+     *
+     * @return the kept data rows, split into fields
+     */
+    public static java.util.List<String[]> truncate(Path file, int rows) throws IOException {
+        java.util.List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        if (lines.isEmpty() || !lines.get(0).equals(String.join(",", COLUMNS))) {
+            throw new IOException(file + ": not a cbd4j metrics file");
+        }
+        java.util.List<String> kept = lines.subList(0, Math.min(lines.size(), rows + 1));
+        AtomicFiles.write(file, String.join("\n", kept) + "\n");
+        java.util.List<String[]> out = new java.util.ArrayList<>();
+        for (String l : kept.subList(1, kept.size())) {
+            out.add(l.split(",", -1));
+        }
+        return out;
+    }
+
+    private MetricsCsv(Path file, boolean existing) {
+        this.file = file;
+    }
+
+    /** Appends to an existing file (after {@link #truncate}). */
+    public static MetricsCsv append(Path file) {
+        return new MetricsCsv(file, true);
+    }
+
     /** Appends one row; values map to {@link #COLUMNS} after stage and epoch, NaN written empty. */
     public void append(String stage, int epoch, double... values) throws IOException {
         StringBuilder sb = new StringBuilder(stage).append(',').append(epoch + 1);

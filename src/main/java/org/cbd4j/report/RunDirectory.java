@@ -47,6 +47,14 @@ public final class RunDirectory {
         return new RunDirectory(dir);
     }
 
+    /** Opens the existing run directory of a run to resume. */
+    public static RunDirectory open(Path dir) {
+        if (!Files.isRegularFile(dir.resolve("config.json"))) {
+            throw new IllegalArgumentException("--resume " + dir + " has no config.json (not a cbd4j run directory)");
+        }
+        return new RunDirectory(dir);
+    }
+
     public Path path() {
         return dir;
     }

@@ -19,6 +19,7 @@ public final class Learner {
     private final Block block;
     private final Optimizer optimizer;
     private final List<Parameter> trainable = new ArrayList<>();
+    private final List<String> keys = new ArrayList<>();
 
     /** Wraps an initialised block. */
     public Learner(Block block, Optimizer optimizer) {
@@ -30,6 +31,7 @@ public final class Learner {
         for (Pair<String, Parameter> p : block.getParameters()) {
             if (p.getValue().requiresGradient()) {
                 trainable.add(p.getValue());
+                keys.add(p.getKey());
             }
         }
     }
@@ -51,11 +53,13 @@ public final class Learner {
         // scope per step frees those handles and the update's temporaries (one scope per
         // parameter cost about 10 % of WRN-16-1 throughput in manager bookkeeping).
         try (NDManager scope = trainable.get(0).getArray().getManager().newSubManager()) {
-            for (Parameter p : trainable) {
-                NDArray w = p.getArray();
+            for (int i = 0; i < trainable.size(); i++) {
+                NDArray w = trainable.get(i).getArray();
                 NDArray g = w.getGradient();
                 g.attach(scope);
-                optimizer.update(p.getId(), w, g);
+                // Optimiser state is keyed by the parameter's path in the block, not its id: ids
+                // are random per process, and checkpointed momentum must find its parameter again.
+                optimizer.update(keys.get(i), w, g);
             }
         }
     }

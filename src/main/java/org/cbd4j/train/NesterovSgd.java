@@ -12,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * optimiser ({@code Nag} throws), so this one is composed from NDArray ops. It zeroes the
  * gradient after the update, as DJL's own optimisers do on this engine.
  */
-public final class NesterovSgd extends Optimizer {
+public final class NesterovSgd extends Optimizer implements OptimizerState {
 
     private final LearningRate learningRate;
     private final float momentum;
@@ -30,6 +30,17 @@ public final class NesterovSgd extends Optimizer {
         this.learningRate = learningRate;
         this.momentum = momentum;
         this.weightDecay = weightDecay;
+    }
+
+    @Override
+    public Map<String, NDArray> state() {
+        return new java.util.HashMap<>(buffers);
+    }
+
+    @Override
+    public void restore(Map<String, NDArray> arrays, Map<String, Integer> counters) {
+        buffers.clear();
+        buffers.putAll(arrays);
     }
 
     /** Momentum buffer of a parameter (null before its first update); for checkpoints and tests. */

@@ -40,6 +40,7 @@ public final class SupervisedTraining {
                 if (to - from < 2) {
                     continue; // BatchNorm cannot train on a single sample
                 }
+                TestHooks.atBatch(stage, epoch, b);
                 float loss;
                 try (NDManager bm = net.manager().newSubManager()) {
                     NDArray x = cfg.augmentation().apply(Batches.images(bm, data, order, from, to), aug);

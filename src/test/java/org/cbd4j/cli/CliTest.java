@@ -89,6 +89,23 @@ class CliTest {
     }
 
     @Test
+    void divergenceStopsWithOneLineNamingStageEpochAndBatch() {
+        Path out = tmp.resolve("diverge");
+        Result r = run("train", "--dataset", "synthetic", "--model", "tiny-cnn", "--defense", "none", "--epochs", "2",
+                "--lr", "1e30", "--out", out.toString());
+        assertEquals(1, r.code(), r.err());
+        String last = r.err().strip().lines().reduce((a, b) -> b).orElse("");
+        assertTrue(last.contains("diverged") && last.contains("stage train") && last.contains("epoch 1")
+                && last.contains("batch"), last);
+        assertFalse(Files.exists(out.resolve("summary.json")));
+    }
+
+    @Test
+    void resumeOfAMissingRunIsAUsageError() {
+        assertUsageError(run("train", "--resume", tmp.resolve("nope").toString()), "config.json");
+    }
+
+    @Test
     void evalOfMissingRunIsAUsageError() {
         assertUsageError(run("eval", "--run", tmp.resolve("nope").toString()), "config.json");
     }
