@@ -60,10 +60,8 @@ public final class CbdDefense implements Defense {
     public DefenseResult apply(DefenseContext ctx) throws IOException {
         TrainConfig cfg = ctx.config();
         ImageDataset train = ctx.train();
-        Network fB = Network.create("f_B", ctx.architecture(), train.numClasses(), train.channels(),
-                train.height(), train.width());
-        Network fC = Network.create("f_C", ctx.architecture(), train.numClasses(), train.channels(),
-                train.height(), train.width());
+        Network fB = Network.forData("f_B", ctx.architecture(), train);
+        Network fC = Network.forData("f_C", ctx.architecture(), train);
         MiCritic critic = new MiCritic(fC.block().embeddingSize());
 
         TrainConfig fbCfg = new TrainConfig(cbd.fbEpochs(), cfg.batchSize(), cfg.lr(), cfg.momentum(),

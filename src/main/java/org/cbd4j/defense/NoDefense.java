@@ -29,8 +29,7 @@ public final class NoDefense implements Defense {
     public DefenseResult apply(DefenseContext ctx) throws IOException {
         TrainConfig cfg = ctx.config();
         ImageDataset train = ctx.train();
-        Network net = Network.create("model", ctx.architecture(), train.numClasses(), train.channels(),
-                train.height(), train.width());
+        Network net = Network.forData("model", ctx.architecture(), train);
         StepSchedule schedule = StepSchedule.reference(cfg.lr(), cfg.epochs());
         LearningRate lr = new LearningRate(cfg.lr());
         NesterovSgd sgd = new NesterovSgd(lr, cfg.momentum(), cfg.weightDecay());

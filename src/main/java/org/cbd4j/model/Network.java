@@ -46,6 +46,11 @@ public final class Network implements AutoCloseable {
         return new Network(architecture, model, block, shape);
     }
 
+    /** Creates a network for the class count and image shape of {@code data}. */
+    public static Network forData(String name, String architecture, org.cbd4j.data.ImageDataset data) {
+        return create(name, architecture, data.numClasses(), data.channels(), data.height(), data.width());
+    }
+
     /** Loads parameters saved by {@link #save} into a fresh network of the same architecture. */
     public static Network load(Path dir, String name, String architecture, int numClasses, int c, int h, int w)
             throws IOException {
