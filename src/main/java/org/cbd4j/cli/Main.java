@@ -10,6 +10,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.VersionProvider.class,
         description = "Train backdoor-free image classifiers from possibly poisoned data (CBD, CVPR 2023).",
+        footer = {"", "JVM options (heap): the ./cbd launcher passes -Xmx3g; override with CBD4J_JAVA_OPTS, "
+                + "e.g. CBD4J_JAVA_OPTS=-Xmx2g ./cbd train ...", "Exit codes: 0 success, 1 failure, 2 bad usage."},
         subcommands = {QuickstartCommand.class, TrainCommand.class, EvalCommand.class, BenchSpeedCommand.class})
 public final class Main implements Runnable {
 

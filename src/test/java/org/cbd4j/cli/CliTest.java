@@ -101,6 +101,17 @@ class CliTest {
     }
 
     @Test
+    void uncreatableOutputDirectoryIsOneLineAndExitOne() throws Exception {
+        Path file = tmp.resolve("a-file");
+        Files.writeString(file, "x");
+        Result r = run("train", "--dataset", "synthetic", "--model", "tiny-cnn", "--epochs", "1", "--out",
+                file.resolve("run").toString());
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().contains("cannot create run directory"), r.err());
+        assertEquals(1, r.err().strip().lines().filter(l -> l.startsWith("cbd:")).count(), r.err());
+    }
+
+    @Test
     void resumeOfAMissingRunIsAUsageError() {
         assertUsageError(run("train", "--resume", tmp.resolve("nope").toString()), "config.json");
     }
