@@ -20,12 +20,7 @@ public final class Adam extends Optimizer implements OptimizerState {
     private final Map<String, Integer> steps = new HashMap<>();
 
     public Adam(LearningRate learningRate, float beta1, float beta2, float epsilon) {
-        super(new OptimizerBuilder<>() {
-            @Override
-            protected OptimizerBuilder self() {
-                return this;
-            }
-        });
+        super(new NoOptions());
         this.learningRate = learningRate;
         this.beta1 = beta1;
         this.beta2 = beta2;

@@ -21,12 +21,7 @@ public final class NesterovSgd extends Optimizer implements OptimizerState {
 
     /** Creates the optimiser; the rate is read from {@code learningRate} at every update. */
     public NesterovSgd(LearningRate learningRate, float momentum, float weightDecay) {
-        super(new OptimizerBuilder<>() {
-            @Override
-            protected OptimizerBuilder self() {
-                return this;
-            }
-        });
+        super(new NoOptions());
         this.learningRate = learningRate;
         this.momentum = momentum;
         this.weightDecay = weightDecay;
