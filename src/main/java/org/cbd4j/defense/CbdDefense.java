@@ -140,22 +140,14 @@ public final class CbdDefense implements Defense {
         return new DefenseResult(fC, aux, suspicion, columns);
     }
 
-    private static NDArray gather(NDManager m, float[] values, int[] order, int from, int to) {
-        float[] out = new float[to - from];
-        for (int k = from; k < to; k++) {
-            out[k - from] = values[order[k]];
-        }
-        return m.create(out);
-    }
-
-    private NDArray weights(NDArray lossB, NDArray lossC, NDArray labels, NDArray logits) {
+    private NDArray weights(NDArray lossB, NDArray lossC, NDArray labels, int numClasses) {
         if (!cbd.reweight()) {
             return lossC.onesLike();
         }
         if (cbd.paperWeighting()) {
             return CbdWeights.weights(lossB, lossC);
         }
-        return CbdWeights.classBalanced(lossB, lossC, labels.oneHot((int) logits.getShape().get(1)));
+        return CbdWeights.classBalanced(lossB, lossC, labels.oneHot(numClasses));
     }
 
     private Map<String, Double> stage2Epoch(Network fB, Network fC, MiCritic critic, Learner fcLearner,
@@ -182,18 +174,20 @@ public final class CbdDefense implements Defense {
                 try (NDManager bm = fC.manager().newSubManager()) {
                     NDArray x = cfg.augmentation().apply(Batches.images(bm, train, order, from, to), aug);
                     NDArray y = Batches.labels(bm, labels, order, from, to);
-                    // f_B is frozen: inference mode outside any collector records no graph.
-                    NDList outB = fB.forward(new NDList(x), false);
+                    // f_B is frozen: inference mode outside any collector records no graph. Its
+                    // forward pass is needed only for the MI term or the paper's per-batch l_B.
+                    NDList outB = cbd.mutualInformation() || staticLossB == null
+                            ? fB.forward(new NDList(x), false) : null;
                     NDArray lossB = staticLossB == null
                             ? Losses.perSampleCrossEntropy(outB.get(0), y)
-                            : gather(bm, staticLossB, order, from, to);
-                    NDArray zB = outB.get(1);
+                            : Batches.values(bm, staticLossB, order, from, to);
+                    NDArray zB = outB == null ? null : outB.get(1);
                     NDArray zC;
                     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                         NDList outC = fC.forward(new NDList(x), true);
                         zC = outC.get(1);
                         NDArray lossC = Losses.perSampleCrossEntropy(outC.get(0), y);
-                        NDArray w = weights(lossB, lossC.stopGradient(), y, outC.get(0));
+                        NDArray w = weights(lossB, lossC.stopGradient(), y, train.numClasses());
                         NDArray loss = w.mul(lossC).mean();
                         ce = loss.getFloat();
                         if (cbd.mutualInformation()) {

@@ -55,6 +55,15 @@ public final class Batches {
         return m.create(out);
     }
 
+    /** Per-sample values {@code order[from..to)} (e.g. precomputed losses) as a float32 vector. */
+    public static NDArray values(NDManager m, float[] values, int[] order, int from, int to) {
+        float[] out = new float[to - from];
+        for (int k = from; k < to; k++) {
+            out[k - from] = values[order[k]];
+        }
+        return m.create(out);
+    }
+
     /** The identity order 0..n-1 (for evaluation passes). */
     public static int[] identity(int n) {
         int[] o = new int[n];
