@@ -83,18 +83,16 @@ public final class Experiment {
         var train = cfg.limitTrain() > 0 ? split.train().limit(cfg.limitTrain()) : split.train();
         PoisonedData pd = Attacks.create(cfg.attack()).poison(train, split.test(), cfg.attackConfig());
         Provenance prov = Provenance.capture(cfg, cfg.seed(), split.source(), commandLine);
-        RunDirectory run;
-        Checkpoints checkpoints;
+        RunDirectory run = mode == Mode.RESUME
+                ? RunDirectory.open(Path.of(cfg.out()))
+                : RunDirectory.create(Path.of(cfg.out()), mode == Mode.FORCE);
+        Checkpoints checkpoints = new Checkpoints(run.path());
         Optional<Checkpoints.Checkpoint> resumePoint = Optional.empty();
         if (mode == Mode.RESUME) {
-            run = RunDirectory.open(Path.of(cfg.out()));
-            checkpoints = new Checkpoints(run.path());
             resumePoint = checkpoints.latest();
             System.err.println("cbd4j: resuming " + run.path() + resumePoint
                     .map(c -> " after epoch " + c.epochsDone() + " of stage " + c.stage()).orElse(" from the start"));
         } else {
-            run = RunDirectory.create(Path.of(cfg.out()), mode == Mode.FORCE);
-            checkpoints = new Checkpoints(run.path());
             run.writeConfig(prov);
             run.writePoisonedIndices(pd.poisonedIndices());
         }
@@ -109,11 +107,12 @@ public final class Experiment {
         if (mode == Mode.RESUME) {
             rows[0] = resumePoint.map(Checkpoints.Checkpoint::metricRows).orElse(0);
             for (String[] r : MetricsCsv.truncate(run.file("metrics.csv"), rows[0])) {
-                lastEval.put(r[0], new double[] {parse(r[5]), parse(r[6]), parse(r[7])});
+                lastEval.put(r[0], new double[] {parse(r[MetricsCsv.COLUMNS.indexOf("ca")]),
+                    parse(r[MetricsCsv.COLUMNS.indexOf("asr")]), parse(r[MetricsCsv.COLUMNS.indexOf("ra")])});
             }
             csv = MetricsCsv.append(run.file("metrics.csv"));
         } else {
-            csv = new MetricsCsv(run.file("metrics.csv"));
+            csv = MetricsCsv.create(run.file("metrics.csv"));
         }
         EpochListener listener = (stage, epoch, net, scalars, weights) -> {
             double[] m = evaluate(net, split, pd);

@@ -17,10 +17,14 @@ public final class MetricsCsv {
 
     private final Path file;
 
-    /** Creates the file with its header. */
-    public MetricsCsv(Path file) throws IOException {
+    private MetricsCsv(Path file) {
         this.file = file;
+    }
+
+    /** Creates the file with its header. */
+    public static MetricsCsv create(Path file) throws IOException {
         Files.writeString(file, String.join(",", COLUMNS) + "\n", StandardCharsets.UTF_8);
+        return new MetricsCsv(file);
     }
 
     /**
@@ -43,13 +47,9 @@ public final class MetricsCsv {
         return out;
     }
 
-    private MetricsCsv(Path file, boolean existing) {
-        this.file = file;
-    }
-
     /** Appends to an existing file (after {@link #truncate}). */
     public static MetricsCsv append(Path file) {
-        return new MetricsCsv(file, true);
+        return new MetricsCsv(file);
     }
 
     /** Appends one row; values map to {@link #COLUMNS} after stage and epoch, NaN written empty. */
