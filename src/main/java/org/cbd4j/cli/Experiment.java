@@ -94,6 +94,11 @@ public final class Experiment {
                     .map(c -> " after epoch " + c.epochsDone() + " of stage " + c.stage()).orElse(" from the start"));
         } else {
             run.writeConfig(prov);
+            run.writeRunConfig(cfg.flags(), "re-run: cbd train --config " + run.file(RunDirectory.RUN_CONFIG)
+                    + " --out NEW_DIR");
+        }
+        boolean fresh = resumePoint.isEmpty(); // a resumed run that died before its first checkpoint starts over
+        if (fresh) {
             run.writePoisonedIndices(pd.poisonedIndices());
         }
         System.err.printf("cbd4j: %s (%s), %d training images (%d poisoned by %s), defense %s, model %s -> %s%n",
@@ -104,7 +109,7 @@ public final class Experiment {
         Map<String, double[]> lastEval = new LinkedHashMap<>();
         int[] rows = {0};
         MetricsCsv csv;
-        if (mode == Mode.RESUME) {
+        if (!fresh) {
             rows[0] = resumePoint.map(Checkpoints.Checkpoint::metricRows).orElse(0);
             for (String[] r : MetricsCsv.truncate(run.file("metrics.csv"), rows[0])) {
                 lastEval.put(r[0], new double[] {parse(r[MetricsCsv.COLUMNS.indexOf("ca")]),

@@ -78,6 +78,43 @@ public record RunConfig(
                 flip, seed, dir);
     }
 
+    /**
+     * The config as {@code cbd train} flags without dashes (the keys of a {@code --config} file),
+     * for {@code run-config.yaml}; unset optional values are left out.
+     */
+    public java.util.Map<String, Object> flags() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("dataset", dataset);
+        if (data != null) {
+            m.put("data", data);
+        }
+        m.put("limit-train", limitTrain);
+        m.put("attack", attack);
+        m.put("poison-rate", poisonRate);
+        m.put("target", target);
+        m.put("all-to-all", allToAll);
+        m.put("defense", defense);
+        m.put("fb-epochs", fbEpochs);
+        m.put("epochs", epochs);
+        m.put("no-mi", noMi);
+        m.put("no-reweight", noReweight);
+        m.put("paper-weighting", paperWeighting);
+        m.put("mi-lambda", miLambda);
+        m.put("critic-lr", criticLr);
+        m.put("model", model);
+        m.put("batch-size", batchSize);
+        m.put("lr", lr);
+        m.put("momentum", momentum);
+        m.put("weight-decay", weightDecay);
+        m.put("no-augment", !augment);
+        m.put("no-flip", !flip);
+        m.put("seed", seed);
+        if (out != null) {
+            m.put("out", out);
+        }
+        return m;
+    }
+
     public TrainConfig trainConfig() {
         Augmentation aug = augment ? Augmentation.reference(flip) : Augmentation.none();
         return new TrainConfig(epochs, batchSize, lr, momentum, weightDecay, aug, seed);

@@ -19,6 +19,11 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     TrainOptions options = new TrainOptions();
 
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "YAML or JSON file of train options (keys = flag names without dashes, e.g. poison-rate: 0.1); "
+                    + "flags on the command line override it. Every run writes its resolved run-config.yaml.")
+    String config;
+
     @Option(names = "--out", paramLabel = "DIR", description = "Run directory to create (required unless --resume).")
     String out;
 
@@ -42,6 +47,9 @@ final class TrainCommand implements Callable<Integer> {
         String[] args = spec.commandLine().getParseResult().originalArgs().toArray(new String[0]);
         if (resume != null) {
             return resume(Path.of(resume), args);
+        }
+        if (config != null) {
+            RunConfigFile.apply(Path.of(config), spec, spec.commandLine().getParseResult());
         }
         if (out == null) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--out=DIR'");

@@ -28,6 +28,13 @@ public final class Json {
         }
     }
 
+    /** Block-style YAML of a value (no document marker). */
+    public static String yaml(Object value) throws IOException {
+        return new ObjectMapper(com.fasterxml.jackson.dataformat.yaml.YAMLFactory.builder()
+                .disable(com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                .build()).writeValueAsString(value);
+    }
+
     /** Compact single-line JSON (for model properties). */
     public static String compact(Object value) {
         try {

@@ -23,7 +23,7 @@ public final class MetricsCsv {
 
     /** Creates the file with its header. */
     public static MetricsCsv create(Path file) throws IOException {
-        Files.writeString(file, String.join(",", COLUMNS) + "\n", StandardCharsets.UTF_8);
+        AtomicFiles.write(file, String.join(",", COLUMNS) + "\n");
         return new MetricsCsv(file);
     }
 
@@ -63,6 +63,8 @@ public final class MetricsCsv {
         }
         try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND)) {
             w.write(sb.append('\n').toString());
+        } catch (IOException e) {
+            throw new IOException("cannot append to " + file + ": " + e.getMessage(), e);
         }
     }
 }

@@ -16,6 +16,9 @@ import org.cbd4j.model.Network;
  */
 public final class RunDirectory {
 
+    /** The resolved config as {@code cbd train --config} keys. */
+    public static final String RUN_CONFIG = "run-config.yaml";
+
     private final Path dir;
 
     private RunDirectory(Path dir) {
@@ -67,6 +70,11 @@ public final class RunDirectory {
         Json.write(file("config.json"), provenance);
     }
 
+    /** Writes {@link #RUN_CONFIG} under a comment line. */
+    public void writeRunConfig(Map<String, Object> flags, String comment) throws IOException {
+        AtomicFiles.write(file(RUN_CONFIG), "# " + comment + "\n" + Json.yaml(flags));
+    }
+
     public void writeSummary(Map<String, Object> summary) throws IOException {
         Json.write(file("summary.json"), summary);
     }
@@ -112,7 +120,11 @@ public final class RunDirectory {
         Files.createDirectories(models);
         Path tmp = Files.createTempDirectory(models, ".saving-");
         try {
-            net.save(tmp, provenance.asModelProperties());
+            try {
+                net.save(tmp, provenance.asModelProperties());
+            } catch (IOException e) {
+                throw new IOException("cannot save model " + net.name() + " into " + models + ": " + e.getMessage(), e);
+            }
             try (Stream<Path> files = Files.list(tmp)) {
                 for (Path f : (Iterable<Path>) files::iterator) {
                     Files.move(f, models.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING,

@@ -78,37 +78,51 @@ public final class Checkpoints {
         sequence++;
         String name = String.format("%06d", sequence);
         Path dir = root.resolve(name);
+        try {
+            writeParts(dir, stage, epochsDone, parts);
+            Map<String, Object> pointer = new LinkedHashMap<>();
+            pointer.put("dir", name);
+            pointer.put("sequence", sequence);
+            pointer.put("stage", stage);
+            pointer.put("epochs_done", epochsDone);
+            pointer.put("metric_rows", metricRows);
+            writeSynced(root.resolve(".latest.json.tmp"), out -> out.write(JSON.writeValueAsBytes(pointer)));
+            Files.move(root.resolve(".latest.json.tmp"), root.resolve("latest.json"), StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            // A full or failing disk: drop the half-written checkpoint; latest.json still names the previous one.
+            sequence--;
+            deleteTree(dir);
+            Files.deleteIfExists(root.resolve(".latest.json.tmp"));
+            throw e;
+        }
+        removeAllBut(name);
+    }
+
+    private static void writeParts(Path dir, String stage, int epochsDone, Map<String, Part> parts) throws IOException {
         Files.createDirectories(dir);
         boolean first = true;
         for (Map.Entry<String, Part> e : parts.entrySet()) {
-            Path file = dir.resolve(e.getKey() + ".bin");
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                OutputStream os = Channels.newOutputStream(ch);
-                DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os, 1 << 16));
-                e.getValue().write(out);
-                out.flush();
-                ch.force(true);
-            }
+            writeSynced(dir.resolve(e.getKey() + ".bin"), e.getValue());
             if (first) {
                 TestHooks.inCheckpointWrite(stage, epochsDone - 1);
                 first = false;
             }
         }
-        Map<String, Object> pointer = new LinkedHashMap<>();
-        pointer.put("dir", name);
-        pointer.put("sequence", sequence);
-        pointer.put("stage", stage);
-        pointer.put("epochs_done", epochsDone);
-        pointer.put("metric_rows", metricRows);
-        Path tmp = root.resolve(".latest.json.tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+    }
+
+    /** Writes a file and forces it to disk; a failure names the file. */
+    private static void writeSynced(Path file, Part part) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            ch.write(java.nio.ByteBuffer.wrap(JSON.writeValueAsBytes(pointer)));
+            OutputStream os = Channels.newOutputStream(ch);
+            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os, 1 << 16));
+            part.write(out);
+            out.flush();
             ch.force(true);
+        } catch (IOException e) {
+            throw new IOException("cannot write checkpoint file " + file + ": " + e.getMessage(), e);
         }
-        Files.move(tmp, root.resolve("latest.json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        removeAllBut(name);
     }
 
     private void removeAllBut(String keep) throws IOException {
@@ -122,6 +136,9 @@ public final class Checkpoints {
     }
 
     private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
                 Files.deleteIfExists(p);

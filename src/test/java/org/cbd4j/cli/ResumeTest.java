@@ -31,12 +31,7 @@ class ResumeTest {
         "--fb-epochs", "2", "--epochs", "3", "--model", "tiny-cnn", "--batch-size", "32", "--lr", "0.05", "--seed", "3"};
 
     private Process start(Map<String, String> env, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g",
-                "-Dai.djl.pytorch.num_interop_threads=1", "-Dai.djl.offline=true", "-Dcbd4j.quiet=true",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(CbdProcess.command(args)).redirectErrorStream(true)
                 .redirectOutput(tmp.resolve("log-" + System.nanoTime() + ".txt").toFile());
         pb.environment().putAll(env);
         return pb.start();
@@ -64,18 +59,11 @@ class ResumeTest {
     }
 
     private static String[] with(String... extra) {
-        List<String> l = new ArrayList<>(List.of(TRAIN));
-        l.addAll(List.of(extra));
-        return l.toArray(new String[0]);
+        return CbdProcess.concat(TRAIN, extra);
     }
 
-    /** metrics.csv without the wall-clock column. */
     private static List<String> metrics(Path run) throws Exception {
-        List<String> out = new ArrayList<>();
-        for (String line : Files.readAllLines(run.resolve("metrics.csv"))) {
-            out.add(line.substring(0, line.lastIndexOf(',')));
-        }
-        return out;
+        return CbdProcess.metricsWithoutTime(run);
     }
 
     private static float[] params(Path run, String name) throws Exception {
