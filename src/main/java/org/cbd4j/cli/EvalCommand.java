@@ -52,7 +52,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         Engine.getInstance().setRandomSeed((int) cfg.seed());
         TrainTestSplit split = DatasetResolver.defaults().load(cfg.dataset(),
-                data != null ? Path.of(data) : cfg.data() == null ? null : Path.of(cfg.data()), cfg.seed());
+                data != null ? Path.of(data) : cfg.data() == null ? null : Path.of(cfg.data()), cfg.seed(), cfg.dataOptions());
         ImageDataset train = cfg.limitTrain() > 0 ? split.train().limit(cfg.limitTrain()) : split.train();
         PoisonedData pd = Attacks.create(cfg.attack()).poison(train, split.test(), cfg.attackConfig());
         ImageDataset t = split.test();

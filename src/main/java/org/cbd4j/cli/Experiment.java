@@ -79,7 +79,7 @@ public final class Experiment {
         cfg.validate();
         Engine.getInstance().setRandomSeed((int) cfg.seed());
         TrainTestSplit split = DatasetResolver.defaults()
-                .load(cfg.dataset(), cfg.data() == null ? null : Path.of(cfg.data()), cfg.seed());
+                .load(cfg.dataset(), cfg.data() == null ? null : Path.of(cfg.data()), cfg.seed(), cfg.dataOptions());
         var train = cfg.limitTrain() > 0 ? split.train().limit(cfg.limitTrain()) : split.train();
         PoisonedData pd = Attacks.create(cfg.attack()).poison(train, split.test(), cfg.attackConfig());
         Provenance prov = Provenance.capture(cfg, cfg.seed(), split.source(), commandLine);

@@ -15,6 +15,9 @@ import org.cbd4j.train.TrainConfig;
 public record RunConfig(
         String dataset,
         String data,
+        int imageSize,
+        int channels,
+        boolean skipUnreadable,
         int limitTrain,
         String attack,
         double poisonRate,
@@ -38,6 +41,12 @@ public record RunConfig(
         long seed,
         String out) {
 
+    /** Configs written before image-size and channels existed read back with 0: use the defaults. */
+    public RunConfig {
+        imageSize = imageSize == 0 ? org.cbd4j.data.DataOptions.DEFAULTS.imageSize() : imageSize;
+        channels = channels == 0 ? org.cbd4j.data.DataOptions.DEFAULTS.channels() : channels;
+    }
+
     /** Defenses accepted by {@code --defense}. */
     public static final java.util.List<String> DEFENSES = java.util.List.of("none", "cbd");
 
@@ -47,6 +56,7 @@ public record RunConfig(
             throw new IllegalArgumentException(
                     "unknown dataset '" + dataset + "'; known: " + String.join(", ", DatasetResolver.NAMES));
         }
+        dataOptions();
         Attacks.create(attack);
         Models.validate(model);
         if (!DEFENSES.contains(defense)) {
@@ -73,7 +83,7 @@ public record RunConfig(
 
     /** The same config writing to another directory (a resumed run that was moved). */
     public RunConfig withOut(String dir) {
-        return new RunConfig(dataset, data, limitTrain, attack, poisonRate, target, allToAll, defense, fbEpochs, epochs,
+        return new RunConfig(dataset, data, imageSize, channels, skipUnreadable, limitTrain, attack, poisonRate, target, allToAll, defense, fbEpochs, epochs,
                 noMi, noReweight, paperWeighting, miLambda, criticLr, model, batchSize, lr, momentum, weightDecay, augment,
                 flip, seed, dir);
     }
@@ -88,6 +98,9 @@ public record RunConfig(
         if (data != null) {
             m.put("data", data);
         }
+        m.put("image-size", imageSize);
+        m.put("channels", channels);
+        m.put("skip-unreadable", skipUnreadable);
         m.put("limit-train", limitTrain);
         m.put("attack", attack);
         m.put("poison-rate", poisonRate);
@@ -113,6 +126,11 @@ public record RunConfig(
             m.put("out", out);
         }
         return m;
+    }
+
+    /** How gtsrb and folder images are decoded. */
+    public org.cbd4j.data.DataOptions dataOptions() {
+        return new org.cbd4j.data.DataOptions(imageSize, channels, skipUnreadable);
     }
 
     public TrainConfig trainConfig() {

@@ -17,7 +17,10 @@ import java.util.Map;
 public final class DatasetResolver {
 
     /** Names accepted by {@code --dataset}. */
-    public static final List<String> NAMES = List.of("fashion-mnist", "cifar10", "synthetic");
+    public static final List<String> NAMES = List.of("fashion-mnist", "mnist", "cifar10", "gtsrb", "folder", "synthetic");
+
+    /** Share of each class a folder without train/ and test/ sub-folders keeps for testing. */
+    static final double FOLDER_TEST_SHARE = 0.2;
 
     static final Path DEBIAN_FASHION_MNIST = Path.of("/usr/share/datasets/fashion-mnist");
     static final String FASHION_MNIST_URL = "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/";
@@ -70,9 +73,32 @@ public final class DatasetResolver {
      * @param seed used only by generated datasets
      */
     public TrainTestSplit load(String name, Path dataDir, long seed) throws IOException {
+        return load(name, dataDir, seed, DataOptions.DEFAULTS);
+    }
+
+    /** As {@link #load(String, Path, long)} with the options of decoded-image datasets. */
+    public TrainTestSplit load(String name, Path dataDir, long seed, DataOptions options) throws IOException {
         switch (name) {
             case "fashion-mnist":
                 return loadFashionMnist(dataDir);
+            case "mnist":
+                if (dataDir == null || !hasIdxFiles(dataDir)) {
+                    throw new IllegalArgumentException("--dataset mnist needs --data DIR holding train-images-idx3-ubyte[.gz], "
+                            + "train-labels-idx1-ubyte[.gz], t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz]");
+                }
+                return readIdx("mnist", dataDir, "--data");
+            case "gtsrb":
+                if (dataDir == null) {
+                    throw new IllegalArgumentException("--dataset gtsrb needs --data DIR holding Final_Training/Images "
+                            + "and Final_Test/Images with GT-final_test.csv");
+                }
+                return GtsrbReader.read(dataDir, options.imageSize(),
+                        new DataSource("gtsrb", dataDir.toAbsolutePath().toString(), "--data", Map.of()));
+            case "folder":
+                if (dataDir == null) {
+                    throw new IllegalArgumentException("--dataset folder needs --data DIR laid out as DIR/<class>/<images>");
+                }
+                return loadFolder(dataDir, seed, options);
             case "cifar10":
                 return loadCifar(dataDir);
             case "synthetic":
@@ -80,6 +106,23 @@ public final class DatasetResolver {
             default:
                 throw new IllegalArgumentException("unknown dataset '" + name + "'; known: " + String.join(", ", NAMES));
         }
+    }
+
+    /** {@code DIR/train/<class>} and {@code DIR/test/<class>} if both exist, else a seeded per-class split. */
+    private static TrainTestSplit loadFolder(Path dir, long seed, DataOptions o) throws IOException {
+        DataSource source = new DataSource("folder", dir.toAbsolutePath().toString(), "--data", Map.of());
+        if (Files.isDirectory(dir.resolve("train")) && Files.isDirectory(dir.resolve("test"))) {
+            ImageFolderReader.Result tr = ImageFolderReader.read(dir.resolve("train"), o.imageSize(), o.channels(), o.skipUnreadable());
+            ImageFolderReader.Result te = ImageFolderReader.read(dir.resolve("test"), o.imageSize(), o.channels(), o.skipUnreadable());
+            if (!tr.classes().equals(te.classes())) {
+                throw new DatasetFormatException(dir, "train/ and test/ have different class folders: " + tr.classes()
+                        + " vs " + te.classes());
+            }
+            return new TrainTestSplit(tr.images(), te.images(), source);
+        }
+        ImageDataset all = ImageFolderReader.read(dir, o.imageSize(), o.channels(), o.skipUnreadable()).images();
+        int[][] parts = TrainTestSplit.stratified(all.labels(), all.numClasses(), FOLDER_TEST_SHARE, seed);
+        return new TrainTestSplit(all.select(parts[0]), all.select(parts[1]), source);
     }
 
     private TrainTestSplit loadCifar(Path dataDir) throws IOException {

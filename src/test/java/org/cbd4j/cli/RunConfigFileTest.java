@@ -52,7 +52,7 @@ class RunConfigFileTest {
 
     @Test
     void theWrittenFlagsReadBackToTheSameConfig() throws Exception {
-        RunConfig cfg = new RunConfig("synthetic", "/data/x", 500, "badnets", 0.2, 3, true, "cbd", 2, 9, true, false,
+        RunConfig cfg = new RunConfig("synthetic", "/data/x", 28, 1, true, 500, "badnets", 0.2, 3, true, "cbd", 2, 9, true, false,
                 true, 0.5f, 0.1f, "tiny-cnn", 32, 0.03f, 0.8f, 5e-4f, false, false, 42, "runs/x");
         Path f = write("resolved.yaml", org.cbd4j.report.Json.yaml(cfg.flags()));
         TrainCommand c = parse("--config", f.toString());

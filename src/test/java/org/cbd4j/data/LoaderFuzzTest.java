@@ -78,4 +78,69 @@ class LoaderFuzzTest {
             cleanup(f);
         }
     }
+
+    @FuzzTest(maxDuration = "15s")
+    void gtsrbCsv(byte[] data) {
+        try {
+            for (GtsrbReader.Row r : GtsrbReader.parseCsv(Path.of("GT.csv"), data)) {
+                if (r.filename().contains("/") || r.filename().contains("..") || r.classId() >= GtsrbReader.CLASSES) {
+                    throw new AssertionError("accepted an unsafe row " + r);
+                }
+            }
+        } catch (DatasetFormatException expected) {
+            // the loader's own clear error
+        }
+    }
+
+    @FuzzTest(maxDuration = "15s")
+    void imageDecode(byte[] data) {
+        try {
+            DecodedImage img = ImageDecoder.decode(Path.of("x"), data);
+            if ((long) img.width() * img.height() > ImageDecoder.MAX_PIXELS) {
+                throw new AssertionError("decoded an image above the pixel limit");
+            }
+            img.resized(8, 3, new byte[3 * 64], 0);
+        } catch (DatasetFormatException expected) {
+            // the loader's own clear error
+        }
+    }
+
+    /**
+     * A folder built from the input: each chunk separated by a 0xFF byte becomes one file; its
+     * first byte picks the class folder and the extension, the rest is the file's content.
+     */
+    @FuzzTest(maxDuration = "15s")
+    void imageFolder(byte[] data) throws IOException {
+        Path root = Files.createTempDirectory("cbd4j-fuzz-folder");
+        String[] ext = {"png", "jpg", "bmp", "ppm", "txt", "PNG"};
+        try {
+            int start = 0;
+            int n = 0;
+            for (int i = 0; i <= data.length && n < 8; i++) {
+                if (i == data.length || data[i] == (byte) 0xFF) {
+                    if (i > start) {
+                        int pick = data[start] & 0x7F;
+                        Path dir = Files.createDirectories(root.resolve("c" + (pick % 3)));
+                        Files.write(dir.resolve("f" + n + "." + ext[(pick / 3) % ext.length]),
+                                java.util.Arrays.copyOfRange(data, start + 1, i));
+                        n++;
+                    }
+                    start = i + 1;
+                }
+            }
+            boolean skip = data.length > 0 && (data[0] & 1) == 1;
+            ImageFolderReader.Result r = ImageFolderReader.read(root, 8, 1 + 2 * (data.length % 2), skip);
+            if (r.images().size() + r.skipped().size() > n) {
+                throw new AssertionError("more images than files");
+            }
+        } catch (DatasetFormatException expected) {
+            // the loader's own clear error
+        } finally {
+            try (java.util.stream.Stream<Path> s = Files.walk(root)) {
+                for (Path p : (Iterable<Path>) s.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
 }
