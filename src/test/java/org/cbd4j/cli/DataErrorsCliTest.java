@@ -66,4 +66,47 @@ class DataErrorsCliTest {
         assertEquals(1, r.code(), r.err());
         assertTrue(r.err().contains("wrong magic") && r.err().contains("labels-idx1-ubyte"), r.err());
     }
+
+    /** A folder of 4 classes of PNGs taken from generated images. */
+    private Path folderDir() throws Exception {
+        Path dir = tmp.resolve("folder");
+        var images = SyntheticImages.generate(60, 1, 16, 16, 3);
+        for (int i = 0; i < images.size(); i++) {
+            java.awt.image.BufferedImage g = new java.awt.image.BufferedImage(16, 16, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+            for (int y = 0; y < 16; y++) {
+                for (int x = 0; x < 16; x++) {
+                    g.getRaster().setSample(x, y, 0, images.pixel(i, 0, y, x));
+                }
+            }
+            Path f = dir.resolve("class-" + images.label(i)).resolve(i + ".png");
+            Files.createDirectories(f.getParent());
+            javax.imageio.ImageIO.write(g, "png", f.toFile());
+        }
+        return dir;
+    }
+
+    @Test
+    void trainsOnAnImageFolderAndRecordsItsOptions() throws Exception {
+        Path out = tmp.resolve("run-folder");
+        CliTest.Result r = CliTest.run("train", "--dataset", "folder", "--data", folderDir().toString(), "--channels", "1",
+                "--image-size", "12", "--attack", "badnets", "--defense", "none", "--epochs", "1", "--model", "tiny-cnn",
+                "--batch-size", "16", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode s = Json.read(out.resolve("summary.json"));
+        assertEquals(48, s.get("train_size").asInt(), "80 % of 60 images (15 per class) for training");
+        assertTrue(Files.readString(out.resolve("run-config.yaml")).contains("image-size: 12"));
+    }
+
+    @Test
+    void datasetsThatNeedADirectorySayHow() {
+        for (String name : new String[] {"gtsrb", "folder", "mnist"}) {
+            CliTest.Result r = CliTest.run("train", "--dataset", name, "--out", tmp.resolve("x-" + name).toString());
+            assertEquals(2, r.code(), r.err());
+            assertTrue(r.err().contains("--dataset " + name + " needs --data DIR"), r.err());
+        }
+        CliTest.Result r = CliTest.run("train", "--dataset", "folder", "--data", tmp.toString(), "--channels", "2",
+                "--out", tmp.resolve("y").toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--channels must be 1 or 3"), r.err());
+    }
 }
