@@ -2,27 +2,35 @@ package org.cbd4j.attack;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /** Registry from command-line names to attacks. */
 public final class Attacks {
 
-    private static final Map<String, Supplier<Attack>> REGISTRY = new LinkedHashMap<>();
+    private static final Map<String, Function<AttackOptions, Attack>> REGISTRY = new LinkedHashMap<>();
 
     static {
-        REGISTRY.put("none", NoAttack::new);
-        REGISTRY.put("badnets", BadNets::new);
+        REGISTRY.put("none", o -> new NoAttack());
+        REGISTRY.put("badnets", o -> new BadNets());
+        REGISTRY.put("blend", Blend::new);
+        REGISTRY.put("sig", Sig::new);
+        REGISTRY.put("wanet", WaNet::new);
     }
 
     private Attacks() {}
 
-    /** The attack registered under {@code name}. */
+    /** The attack registered under {@code name}, with default options. */
     public static Attack create(String name) {
-        Supplier<Attack> s = REGISTRY.get(name);
+        return create(name, AttackOptions.DEFAULTS);
+    }
+
+    /** The attack registered under {@code name}. */
+    public static Attack create(String name, AttackOptions options) {
+        Function<AttackOptions, Attack> s = REGISTRY.get(name);
         if (s == null) {
             throw new IllegalArgumentException("unknown attack '" + name + "'; known: " + String.join(", ", names()));
         }
-        return s.get();
+        return s.apply(options.validate());
     }
 
     /** All registered names. */

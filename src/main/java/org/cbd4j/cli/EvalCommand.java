@@ -54,7 +54,7 @@ final class EvalCommand implements Callable<Integer> {
         TrainTestSplit split = DatasetResolver.defaults().load(cfg.dataset(),
                 data != null ? Path.of(data) : cfg.data() == null ? null : Path.of(cfg.data()), cfg.seed(), cfg.dataOptions());
         ImageDataset train = cfg.limitTrain() > 0 ? split.train().limit(cfg.limitTrain()) : split.train();
-        PoisonedData pd = Attacks.create(cfg.attack()).poison(train, split.test(), cfg.attackConfig());
+        PoisonedData pd = Attacks.create(cfg.attack(), cfg.attackOptions()).poison(train, split.test(), cfg.attackConfig());
         ImageDataset t = split.test();
         try (Network model = Network.load(dir.resolve("models"), name, cfg.model(), t.numClasses(), t.channels(),
                 t.height(), t.width())) {

@@ -81,7 +81,7 @@ public final class Experiment {
         TrainTestSplit split = DatasetResolver.defaults()
                 .load(cfg.dataset(), cfg.data() == null ? null : Path.of(cfg.data()), cfg.seed(), cfg.dataOptions());
         var train = cfg.limitTrain() > 0 ? split.train().limit(cfg.limitTrain()) : split.train();
-        PoisonedData pd = Attacks.create(cfg.attack()).poison(train, split.test(), cfg.attackConfig());
+        PoisonedData pd = Attacks.create(cfg.attack(), cfg.attackOptions()).poison(train, split.test(), cfg.attackConfig());
         Provenance prov = Provenance.capture(cfg, cfg.seed(), split.source(), commandLine);
         RunDirectory run = mode == Mode.RESUME
                 ? RunDirectory.open(Path.of(cfg.out()))
@@ -100,6 +100,7 @@ public final class Experiment {
         boolean fresh = resumePoint.isEmpty(); // a resumed run that died before its first checkpoint starts over
         if (fresh) {
             run.writePoisonedIndices(pd.poisonedIndices());
+            run.writeAttackArtifacts(pd.artifacts(), pd.otherIndices());
         }
         System.err.printf("cbd4j: %s (%s), %d training images (%d poisoned by %s), defense %s, model %s -> %s%n",
                 cfg.dataset(), split.source().origin(), train.size(), pd.poisonedIndices().length, cfg.attack(),

@@ -1,6 +1,7 @@
 package org.cbd4j.cli;
 
 import org.cbd4j.attack.AttackConfig;
+import org.cbd4j.attack.AttackOptions;
 import org.cbd4j.attack.Attacks;
 import org.cbd4j.data.DatasetResolver;
 import org.cbd4j.defense.CbdConfig;
@@ -39,12 +40,14 @@ public record RunConfig(
         boolean augment,
         boolean flip,
         long seed,
+        AttackOptions attackOptions,
         String out) {
 
     /** Configs written before image-size and channels existed read back with 0: use the defaults. */
     public RunConfig {
         imageSize = imageSize == 0 ? org.cbd4j.data.DataOptions.DEFAULTS.imageSize() : imageSize;
         channels = channels == 0 ? org.cbd4j.data.DataOptions.DEFAULTS.channels() : channels;
+        attackOptions = attackOptions == null ? AttackOptions.DEFAULTS : attackOptions;
     }
 
     /** Defenses accepted by {@code --defense}. */
@@ -57,7 +60,7 @@ public record RunConfig(
                     "unknown dataset '" + dataset + "'; known: " + String.join(", ", DatasetResolver.NAMES));
         }
         dataOptions();
-        Attacks.create(attack);
+        Attacks.create(attack, attackOptions);
         Models.validate(model);
         if (!DEFENSES.contains(defense)) {
             throw new IllegalArgumentException("unknown defense '" + defense + "'; known: " + String.join(", ", DEFENSES));
@@ -85,7 +88,7 @@ public record RunConfig(
     public RunConfig withOut(String dir) {
         return new RunConfig(dataset, data, imageSize, channels, skipUnreadable, limitTrain, attack, poisonRate, target, allToAll, defense, fbEpochs, epochs,
                 noMi, noReweight, paperWeighting, miLambda, criticLr, model, batchSize, lr, momentum, weightDecay, augment,
-                flip, seed, dir);
+                flip, seed, attackOptions, dir);
     }
 
     /**
@@ -121,6 +124,16 @@ public record RunConfig(
         m.put("weight-decay", weightDecay);
         m.put("no-augment", !augment);
         m.put("no-flip", !flip);
+        m.put("blend-alpha", attackOptions.blendAlpha());
+        if (attackOptions.blendPattern() != null) {
+            m.put("blend-pattern", attackOptions.blendPattern());
+        }
+        m.put("sig-delta", attackOptions.sigDelta());
+        m.put("sig-frequency", attackOptions.sigFrequency());
+        m.put("wanet-k", attackOptions.wanetK());
+        m.put("wanet-s", attackOptions.wanetS());
+        m.put("wanet-grid-rescale", attackOptions.wanetGridRescale());
+        m.put("wanet-cross-ratio", attackOptions.wanetCrossRatio());
         m.put("seed", seed);
         if (out != null) {
             m.put("out", out);

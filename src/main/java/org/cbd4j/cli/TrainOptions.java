@@ -30,7 +30,8 @@ final class TrainOptions {
             description = "Keep only the first N training images (0 = all). Default: ${DEFAULT-VALUE}.")
     int limitTrain;
 
-    @Option(names = "--attack", defaultValue = "badnets", description = "Attack: none, badnets. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--attack", defaultValue = "badnets",
+            description = "Attack: none, badnets, blend, sig (clean-label), wanet. Default: ${DEFAULT-VALUE}.")
     String attack;
 
     @Option(names = "--poison-rate", paramLabel = "R", defaultValue = "0.1",
@@ -96,13 +97,16 @@ final class TrainOptions {
     @Option(names = "--no-flip", description = "Switch off the horizontal flip (it is off by itself for synthetic data).")
     boolean noFlip;
 
+    @picocli.CommandLine.Mixin
+    AttackFlags attackFlags = new AttackFlags();
+
     @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed for everything. Default: ${DEFAULT-VALUE}.")
     long seed;
 
     RunConfig toConfig(String out) {
         boolean flip = !noFlip && !"synthetic".equals(dataset);
         return new RunConfig(dataset, data, imageSize, channels, skipUnreadable, limitTrain, attack, poisonRate, target, allToAll, defense, fbEpochs, epochs,
-                noMi, noReweight, paperWeighting, miLambda, criticLr, model, batchSize, lr, momentum, weightDecay, !noAugment, flip, seed,
+                noMi, noReweight, paperWeighting, miLambda, criticLr, model, batchSize, lr, momentum, weightDecay, !noAugment, flip, seed, attackFlags.toOptions(),
                 out);
     }
 }

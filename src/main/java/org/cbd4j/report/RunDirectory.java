@@ -81,11 +81,26 @@ public final class RunDirectory {
 
     /** One index per line under a header. */
     public void writePoisonedIndices(int[] indices) throws IOException {
+        writeIndices("poisoned_indices.csv", indices);
+    }
+
+    /** {@code name}: one index per line under a header. */
+    public void writeIndices(String name, int[] indices) throws IOException {
         StringBuilder sb = new StringBuilder("index\n");
         for (int i : indices) {
             sb.append(i).append('\n');
         }
-        AtomicFiles.write(file("poisoned_indices.csv"), sb.toString());
+        AtomicFiles.write(file(name), sb.toString());
+    }
+
+    /** The attack's trigger files under {@code attack/}, and its further index sets. */
+    public void writeAttackArtifacts(Map<String, byte[]> artifacts, Map<String, int[]> otherIndices) throws IOException {
+        for (Map.Entry<String, byte[]> a : artifacts.entrySet()) {
+            AtomicFiles.write(file("attack").resolve(a.getKey()), a.getValue());
+        }
+        for (Map.Entry<String, int[]> e : otherIndices.entrySet()) {
+            writeIndices(e.getKey() + "_indices.csv", e.getValue());
+        }
     }
 
     /** Per-sample CSV: index, label, poisoned, suspicion (if any) and each extra column. */

@@ -53,7 +53,8 @@ class RunConfigFileTest {
     @Test
     void theWrittenFlagsReadBackToTheSameConfig() throws Exception {
         RunConfig cfg = new RunConfig("synthetic", "/data/x", 28, 1, true, 500, "badnets", 0.2, 3, true, "cbd", 2, 9, true, false,
-                true, 0.5f, 0.1f, "tiny-cnn", 32, 0.03f, 0.8f, 5e-4f, false, false, 42, "runs/x");
+                true, 0.5f, 0.1f, "tiny-cnn", 32, 0.03f, 0.8f, 5e-4f, false, false, 42,
+                new org.cbd4j.attack.AttackOptions(0.3, "p.png", 20, 3, 5, 0.75, 1.5, 1), "runs/x");
         Path f = write("resolved.yaml", org.cbd4j.report.Json.yaml(cfg.flags()));
         TrainCommand c = parse("--config", f.toString());
         assertEquals(cfg, c.options.toConfig(c.out));
@@ -65,6 +66,7 @@ class RunConfigFileTest {
         Set<String> keys = RunConfigFile.keys(cl.getCommandSpec());
         Set<String> written = new TreeSet<>(new TrainOptions().toConfig("o").flags().keySet());
         written.add("data"); // written only when set
+        written.add("blend-pattern"); // written only when set
         written.add("baseline"); // a comparison, not part of the run
         assertEquals(keys, written, "run-config.yaml must be able to reproduce every train option");
     }
