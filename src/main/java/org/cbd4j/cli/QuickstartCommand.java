@@ -61,25 +61,17 @@ final class QuickstartCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The config of one quickstart run, built by parsing train flags so every other option keeps its default. */
     private RunConfig config(String defense, Path dir) {
-        TrainOptions o = new TrainOptions();
-        o.dataset = "fashion-mnist";
-        o.data = data;
-        o.limitTrain = limitTrain;
-        o.attack = "badnets";
-        o.poisonRate = 0.1;
-        o.target = 0;
-        o.defense = defense;
-        o.fbEpochs = fbEpochs;
-        o.epochs = epochs;
-        o.miLambda = 1f;
-        o.criticLr = 0.2f;
-        o.model = model;
-        o.batchSize = batchSize;
-        o.lr = 0.1f;
-        o.momentum = 0.9f;
-        o.weightDecay = 1e-4f;
-        o.seed = seed;
-        return o.toConfig(dir.toString());
+        List<String> args = new java.util.ArrayList<>(List.of("--dataset", "fashion-mnist", "--limit-train",
+                String.valueOf(limitTrain), "--attack", "badnets", "--poison-rate", "0.1", "--target", "0", "--defense", defense,
+                "--fb-epochs", String.valueOf(fbEpochs), "--epochs", String.valueOf(epochs), "--model", model, "--batch-size",
+                String.valueOf(batchSize), "--seed", String.valueOf(seed)));
+        if (data != null) {
+            args.addAll(List.of("--data", data));
+        }
+        TrainCommand train = new TrainCommand();
+        new picocli.CommandLine(train).parseArgs(args.toArray(new String[0]));
+        return train.options.toConfig(dir.toString());
     }
 }

@@ -1,48 +1,16 @@
 package org.cbd4j.cli;
 
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The options of {@code cbd train} (also used by quickstart for its defaults). */
 final class TrainOptions {
 
-    @Option(names = "--dataset", defaultValue = "fashion-mnist",
-            description = "Dataset: fashion-mnist, mnist, cifar10, gtsrb, folder (the last four need --data), synthetic. "
-                    + "Default: ${DEFAULT-VALUE}.")
-    String dataset;
+    @Mixin
+    DataFlags dataFlags = new DataFlags();
 
-    @Option(names = "--data", paramLabel = "DIR", description = "Directory holding the dataset files (searched first); "
-            + "for folder: DIR/<class>/<images>, or DIR/train/<class> and DIR/test/<class> (else 20 %% of each class is held out).")
-    String data;
-
-    @Option(names = "--image-size", paramLabel = "N", defaultValue = "32",
-            description = "gtsrb and folder: images are resized to N x N. Default: ${DEFAULT-VALUE}.")
-    int imageSize;
-
-    @Option(names = "--channels", paramLabel = "C", defaultValue = "3",
-            description = "folder: 1 (gray) or 3 (RGB). Default: ${DEFAULT-VALUE}.")
-    int channels;
-
-    @Option(names = "--skip-unreadable",
-            description = "folder: skip (and count) images that cannot be decoded instead of failing.")
-    boolean skipUnreadable;
-
-    @Option(names = "--limit-train", paramLabel = "N", defaultValue = "0",
-            description = "Keep only the first N training images (0 = all). Default: ${DEFAULT-VALUE}.")
-    int limitTrain;
-
-    @Option(names = "--attack", defaultValue = "badnets",
-            description = "Attack: none, badnets, blend, sig (clean-label), wanet. Default: ${DEFAULT-VALUE}.")
-    String attack;
-
-    @Option(names = "--poison-rate", paramLabel = "R", defaultValue = "0.1",
-            description = "Fraction of the whole training set poisoned, in (0, 1]. Default: ${DEFAULT-VALUE}.")
-    double poisonRate;
-
-    @Option(names = "--target", paramLabel = "T", defaultValue = "0", description = "Target class (all-to-one). Default: ${DEFAULT-VALUE}.")
-    int target;
-
-    @Option(names = "--all-to-all", description = "Poisoned label y becomes (y+1) mod K instead of the target.")
-    boolean allToAll;
+    @Mixin
+    PoisonFlags poisonFlags = new PoisonFlags();
 
     @Option(names = "--defense", defaultValue = "cbd", description = "Defense: none, cbd. Default: ${DEFAULT-VALUE}.")
     String defense;
@@ -97,16 +65,15 @@ final class TrainOptions {
     @Option(names = "--no-flip", description = "Switch off the horizontal flip (it is off by itself for synthetic data).")
     boolean noFlip;
 
-    @picocli.CommandLine.Mixin
-    AttackFlags attackFlags = new AttackFlags();
-
     @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed for everything. Default: ${DEFAULT-VALUE}.")
     long seed;
 
     RunConfig toConfig(String out) {
-        boolean flip = !noFlip && !"synthetic".equals(dataset);
-        return new RunConfig(dataset, data, imageSize, channels, skipUnreadable, limitTrain, attack, poisonRate, target, allToAll, defense, fbEpochs, epochs,
-                noMi, noReweight, paperWeighting, miLambda, criticLr, model, batchSize, lr, momentum, weightDecay, !noAugment, flip, seed, attackFlags.toOptions(),
-                out);
+        DataFlags d = dataFlags;
+        PoisonFlags p = poisonFlags;
+        boolean flip = !noFlip && !"synthetic".equals(d.dataset);
+        return new RunConfig(d.dataset, d.data, d.imageSize, d.channels, d.skipUnreadable, d.limitTrain, p.attack,
+                p.poisonRate, p.target, p.allToAll, defense, fbEpochs, epochs, noMi, noReweight, paperWeighting, miLambda,
+                criticLr, model, batchSize, lr, momentum, weightDecay, !noAugment, flip, seed, p.attackFlags.toOptions(), out);
     }
 }

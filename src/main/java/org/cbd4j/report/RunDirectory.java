@@ -52,7 +52,12 @@ public final class RunDirectory {
 
     /** Opens the existing run directory of a run to resume. */
     public static RunDirectory open(Path dir) {
-        if (!Files.isRegularFile(dir.resolve("config.json"))) {
+        return open(dir, true);
+    }
+
+    /** Opens an existing directory; with {@code isRun}, it must hold a run's config.json. */
+    public static RunDirectory open(Path dir, boolean isRun) {
+        if (isRun && !Files.isRegularFile(dir.resolve("config.json"))) {
             throw new IllegalArgumentException("--resume " + dir + " has no config.json (not a cbd4j run directory)");
         }
         return new RunDirectory(dir);
@@ -86,7 +91,12 @@ public final class RunDirectory {
 
     /** {@code name}: one index per line under a header. */
     public void writeIndices(String name, int[] indices) throws IOException {
-        StringBuilder sb = new StringBuilder("index\n");
+        writeColumn(name, "index", indices);
+    }
+
+    /** {@code name}: one value per line under {@code header}. */
+    public void writeColumn(String name, String header, int[] indices) throws IOException {
+        StringBuilder sb = new StringBuilder(header).append('\n');
         for (int i : indices) {
             sb.append(i).append('\n');
         }
@@ -157,7 +167,8 @@ public final class RunDirectory {
         }
     }
 
-    static void deleteTree(Path dir) throws IOException {
+    /** Removes a directory tree, if it exists. */
+    public static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

@@ -35,7 +35,7 @@ class RunConfigFileTest {
     void yamlAndJsonFilesSetOptionsAndFlagsOverrideThem() throws Exception {
         Path yaml = write("run.yaml", "dataset: synthetic\nepochs: 7\nlr: 0.05\nno-mi: true\nseed: 11\nout: runs/a\n");
         TrainCommand c = parse("--config", yaml.toString(), "--epochs", "3");
-        assertEquals("synthetic", c.options.dataset);
+        assertEquals("synthetic", c.options.dataFlags.dataset);
         assertEquals(3, c.options.epochs, "the flag wins over the file");
         assertEquals(0.05f, c.options.lr);
         assertTrue(c.options.noMi);
@@ -46,8 +46,8 @@ class RunConfigFileTest {
         Path json = write("run.json", "{\"model\": \"tiny-cnn\", \"poison-rate\": 0.25, \"all-to-all\": true}");
         TrainCommand j = parse("--config", json.toString());
         assertEquals("tiny-cnn", j.options.model);
-        assertEquals(0.25, j.options.poisonRate);
-        assertTrue(j.options.allToAll);
+        assertEquals(0.25, j.options.poisonFlags.poisonRate);
+        assertTrue(j.options.poisonFlags.allToAll);
     }
 
     @Test
