@@ -15,6 +15,8 @@ public final class Attacks {
         REGISTRY.put("blend", Blend::new);
         REGISTRY.put("sig", Sig::new);
         REGISTRY.put("wanet", WaNet::new);
+        REGISTRY.put("trojan", Trojan::new);
+        REGISTRY.put("label-consistent", LabelConsistent::new);
     }
 
     private Attacks() {}

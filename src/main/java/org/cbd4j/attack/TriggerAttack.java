@@ -43,6 +43,7 @@ abstract class TriggerAttack implements Attack {
         int[] idx = cleanLabel() ? chooseTargetClass(train, config) : PoisonSampling.choose(train, config);
         byte[] px = train.pixels();
         int[] labels = train.labels();
+        perturbBeforeStamping(train, idx, px, config);
         for (int i : idx) {
             trigger.stamp(px, i, train);
             if (!cleanLabel()) {
@@ -55,6 +56,9 @@ abstract class TriggerAttack implements Attack {
         Triggered t = triggeredTest(test, config, trigger);
         return new PoisonedData(poisoned, idx, t.images(), t.trueLabels(), extra, artifacts);
     }
+
+    /** Hook for attacks that change the chosen training images before the trigger (LC's PGD). */
+    protected void perturbBeforeStamping(ImageDataset train, int[] chosen, byte[] pixels, AttackConfig config) {}
 
     /** Hook for attacks that also change samples outside the backdoor set (WaNet's noise mode). */
     protected void addExtraSamples(ImageDataset train, AttackConfig config, int[] poisoned, byte[] pixels,

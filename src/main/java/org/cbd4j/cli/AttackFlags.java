@@ -38,8 +38,38 @@ final class AttackFlags {
             description = "wanet: noise-warped samples (labels kept) per backdoor sample. Default: ${DEFAULT-VALUE}.")
     double wanetCrossRatio;
 
+    @Option(names = "--helper-model", paramLabel = "NAME", defaultValue = "small-cnn",
+            description = "trojan, label-consistent: model trained on the clean data to build the trigger (cached). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String helperModel;
+
+    @Option(names = "--helper-epochs", paramLabel = "N", defaultValue = "5",
+            description = "trojan, label-consistent: epochs of that model. Default: ${DEFAULT-VALUE}.")
+    int helperEpochs;
+
+    @Option(names = "--trojan-size", paramLabel = "N", defaultValue = "0",
+            description = "trojan: side of the square trigger in the bottom-right corner (0: a fifth of the image, "
+                    + "at least 3). Default: ${DEFAULT-VALUE}.")
+    int trojanSize;
+
+    @Option(names = "--trojan-steps", paramLabel = "N", defaultValue = "100",
+            description = "trojan: sign-gradient steps optimising the trigger. Default: ${DEFAULT-VALUE}.")
+    int trojanSteps;
+
+    @Option(names = "--lc-eps", paramLabel = "X", defaultValue = "8",
+            description = "label-consistent: PGD bound in pixel values (8 = 8/255). Default: ${DEFAULT-VALUE}.")
+    double lcEps;
+
+    @Option(names = "--lc-step", paramLabel = "X", defaultValue = "1.5",
+            description = "label-consistent: PGD step in pixel values. Default: ${DEFAULT-VALUE}.")
+    double lcStep;
+
+    @Option(names = "--lc-steps", paramLabel = "N", defaultValue = "100",
+            description = "label-consistent: PGD steps. Default: ${DEFAULT-VALUE}.")
+    int lcSteps;
+
     AttackOptions toOptions() {
         return new AttackOptions(blendAlpha, blendPattern, sigDelta, sigFrequency, wanetK, wanetS, wanetGridRescale,
-                wanetCrossRatio);
+                wanetCrossRatio, helperModel, helperEpochs, trojanSize, trojanSteps, lcEps, lcStep, lcSteps);
     }
 }

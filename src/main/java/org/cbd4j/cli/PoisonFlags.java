@@ -7,7 +7,8 @@ import picocli.CommandLine.Option;
 final class PoisonFlags {
 
     @Option(names = "--attack", defaultValue = "badnets",
-            description = "Attack: none, badnets, blend, sig (clean-label), wanet. Default: ${DEFAULT-VALUE}.")
+            description = "Attack: none, badnets, blend, sig (clean-label), wanet, trojan, label-consistent (clean-label). "
+                    + "Default: ${DEFAULT-VALUE}.")
     String attack;
 
     @Option(names = "--poison-rate", paramLabel = "R", defaultValue = "0.1",

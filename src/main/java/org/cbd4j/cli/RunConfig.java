@@ -134,6 +134,13 @@ public record RunConfig(
         m.put("wanet-s", attackOptions.wanetS());
         m.put("wanet-grid-rescale", attackOptions.wanetGridRescale());
         m.put("wanet-cross-ratio", attackOptions.wanetCrossRatio());
+        m.put("helper-model", attackOptions.helperModel());
+        m.put("helper-epochs", attackOptions.helperEpochs());
+        m.put("trojan-size", attackOptions.trojanSize());
+        m.put("trojan-steps", attackOptions.trojanSteps());
+        m.put("lc-eps", attackOptions.lcEps());
+        m.put("lc-step", attackOptions.lcStep());
+        m.put("lc-steps", attackOptions.lcSteps());
         m.put("seed", seed);
         if (out != null) {
             m.put("out", out);

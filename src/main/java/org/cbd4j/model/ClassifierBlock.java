@@ -37,6 +37,11 @@ public class ClassifierBlock extends AbstractBlock {
         return embeddingSize;
     }
 
+    /** The head's (numClasses, embeddingSize) weight matrix. */
+    public ai.djl.ndarray.NDArray headWeight() {
+        return head.getParameters().get("weight").getArray();
+    }
+
     public int numClasses() {
         return numClasses;
     }

@@ -39,11 +39,13 @@ class AttackRulesTest {
 
     private static AttackOptions blendWith(double alpha, String pattern) {
         return new AttackOptions(alpha, pattern, D.sigDelta(), D.sigFrequency(), D.wanetK(), D.wanetS(), D.wanetGridRescale(),
-                D.wanetCrossRatio());
+                D.wanetCrossRatio(), D.helperModel(), D.helperEpochs(), D.trojanSize(), D.trojanSteps(), D.lcEps(), D.lcStep(),
+                D.lcSteps());
     }
 
     private static AttackOptions wanetWith(double s, double cross) {
-        return new AttackOptions(D.blendAlpha(), null, D.sigDelta(), D.sigFrequency(), D.wanetK(), s, D.wanetGridRescale(), cross);
+        return new AttackOptions(D.blendAlpha(), null, D.sigDelta(), D.sigFrequency(), D.wanetK(), s, D.wanetGridRescale(), cross,
+                D.helperModel(), D.helperEpochs(), D.trojanSize(), D.trojanSteps(), D.lcEps(), D.lcStep(), D.lcSteps());
     }
 
     @Test
