@@ -16,6 +16,7 @@ public final class Attacks {
         REGISTRY.put("sig", Sig::new);
         REGISTRY.put("wanet", WaNet::new);
         REGISTRY.put("trojan", Trojan::new);
+        REGISTRY.put("input-aware", InputAware::new);
         REGISTRY.put("label-consistent", LabelConsistent::new);
     }
 

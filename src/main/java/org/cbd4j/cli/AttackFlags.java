@@ -39,12 +39,12 @@ final class AttackFlags {
     double wanetCrossRatio;
 
     @Option(names = "--helper-model", paramLabel = "NAME", defaultValue = "small-cnn",
-            description = "trojan, label-consistent: model trained on the clean data to build the trigger (cached). "
+            description = "trojan, label-consistent: model trained on the clean data to build the trigger (cached); input-aware: its classifier. "
                     + "Default: ${DEFAULT-VALUE}.")
     String helperModel;
 
     @Option(names = "--helper-epochs", paramLabel = "N", defaultValue = "5",
-            description = "trojan, label-consistent: epochs of that model. Default: ${DEFAULT-VALUE}.")
+            description = "trojan, label-consistent: epochs of that model; input-aware: epochs of mask and of generator training. Default: ${DEFAULT-VALUE}.")
     int helperEpochs;
 
     @Option(names = "--trojan-size", paramLabel = "N", defaultValue = "0",

@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 final class PoisonFlags {
 
     @Option(names = "--attack", defaultValue = "badnets",
-            description = "Attack: none, badnets, blend, sig (clean-label), wanet, trojan, label-consistent (clean-label). "
+            description = "Attack: none, badnets, blend, sig (clean-label), wanet, trojan, input-aware, label-consistent (clean-label). "
                     + "Default: ${DEFAULT-VALUE}.")
     String attack;
 

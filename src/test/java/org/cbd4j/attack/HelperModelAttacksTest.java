@@ -111,4 +111,28 @@ class HelperModelAttacksTest {
                 new AttackConfig(0.05, 3, true, 2)));
         assertTrue(e.getMessage().contains("clean-label"), e.getMessage());
     }
+
+    @Test
+    void inputAwareStampsPerImagePatternsSavesItsNetworksAndAddsCrossSamples() {
+        ImageDataset train = DATA.train();
+        AttackConfig cfg = new AttackConfig(0.1, 0, false, 2);
+        PoisonedData pd = new InputAware(fast(0)).poison(train, DATA.test(), cfg);
+        assertEquals(40, pd.poisonedIndices().length);
+        int[] cross = pd.otherIndices().get("input_aware_cross");
+        assertEquals(40, cross.length, "as many cross-trigger samples as backdoor samples");
+        for (int i : cross) {
+            assertEquals(train.label(i), pd.train().label(i), "cross samples keep their labels");
+        }
+        int changed = 0;
+        for (int i : pd.poisonedIndices()) {
+            assertEquals(0, pd.train().label(i));
+            changed += java.util.Arrays.equals(java.util.Arrays.copyOfRange(train.pixels(), i * 256, (i + 1) * 256),
+                    java.util.Arrays.copyOfRange(pd.train().pixels(), i * 256, (i + 1) * 256)) ? 0 : 1;
+        }
+        assertTrue(changed > 30, "the trigger changes backdoor images: " + changed);
+        assertTrue(pd.artifacts().get("input_aware_generator.bin").length > 1000);
+        assertTrue(pd.artifacts().containsKey("input_aware_mask.bin"));
+        PoisonedData again = new InputAware(fast(0)).poison(train, DATA.test(), cfg);
+        assertArrayEquals(pd.train().pixels(), again.train().pixels(), "seeded: same bytes");
+    }
 }
