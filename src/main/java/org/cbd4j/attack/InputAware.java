@@ -40,7 +40,8 @@ import org.cbd4j.train.Seeds;
  * architecture as --helper-model) on clean, backdoor (label -> target) and cross-trigger samples
  * (a pattern and mask made for another image must not trigger; label kept), with G's diversity
  * loss. The trained G and M then stamp the chosen training samples and the test set; their
- * weights are saved as {@code input_aware_generator.bin} and {@code input_aware_mask.bin}.
+ * weights are saved as {@code input_aware_generator.bin} and {@code input_aware_mask.bin}, and
+ * cached with the helper models so a second run with the same data, options and seed reuses them.
  *
  * <p>Departure: the original is a training-time attack that keeps generating triggers while the
  * victim trains; cbd4j, a data-poisoning tool, stamps a fixed poisoned set once, with as many
@@ -98,7 +99,7 @@ public final class InputAware extends TriggerAttack {
         mask = Model.newInstance("mask");
         mask.setBlock(network(1));
         mask.getBlock().initialize(mask.getNDManager(), DataType.FLOAT32, in);
-        trainNetworks(train, config);
+        loadOrTrain(train, config);
         artifacts.put("input_aware_generator.bin", weights(generator));
         artifacts.put("input_aware_mask.bin", weights(mask));
         return (px, i, shape) -> stampWith(px, i, i, shape, shape);
@@ -150,6 +151,34 @@ public final class InputAware extends TriggerAttack {
             stampWith(pixels, i, rnd.nextInt(train.size()), train, train);
         }
         extra.put("input_aware_cross", cross);
+    }
+
+    /** Loads G and M from the helper cache, or trains and caches them. */
+    private void loadOrTrain(ImageDataset train, AttackConfig config) {
+        java.nio.file.Path dir = HelperModel.cacheRoot().resolve(
+                HelperModel.key(train, "input-aware/" + options.helperModel(), options.helperEpochs(), config.seed()));
+        try {
+            if (java.nio.file.Files.isRegularFile(dir.resolve("complete"))) {
+                System.err.println("cbd4j: using cached input-aware generator and mask " + dir);
+                generator.load(dir, "generator");
+                mask.load(dir, "mask");
+                return;
+            }
+            trainNetworks(train, config);
+            java.nio.file.Files.createDirectories(dir.getParent());
+            java.nio.file.Path tmp = java.nio.file.Files.createTempDirectory(dir.getParent(), ".input-aware-");
+            generator.save(tmp, "generator");
+            mask.save(tmp, "mask");
+            java.nio.file.Files.writeString(tmp.resolve("complete"), "input-aware generator and mask; key " + dir.getFileName());
+            try {
+                java.nio.file.Files.move(tmp, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException raced) {
+                org.cbd4j.report.RunDirectory.deleteTree(tmp);
+            }
+        } catch (IOException | ai.djl.MalformedModelException e) {
+            throw new UncheckedIOException("input-aware cache " + dir + ": " + e.getMessage(),
+                    e instanceof IOException io ? io : new IOException(e));
+        }
     }
 
     /** Mask pre-training, then joint training of G with a helper classifier. */

@@ -41,6 +41,17 @@ class HelperModelAttacksTest {
 
     static final AttackOptions D = AttackOptions.DEFAULTS;
 
+    /** Complete entries in the helper cache. */
+    static long cached() throws Exception {
+        Path dir = cache.resolve("helpers");
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(d -> Files.exists(d.resolve("complete"))).count();
+        }
+    }
+
     static AttackOptions fast(int trojanSize) {
         return new AttackOptions(D.blendAlpha(), null, D.sigDelta(), D.sigFrequency(), D.wanetK(), D.wanetS(),
                 D.wanetGridRescale(), D.wanetCrossRatio(), "tiny-cnn", 1, trojanSize, 5, 8, 2, 5);
@@ -52,6 +63,7 @@ class HelperModelAttacksTest {
     void trojanStampsTheOptimisedPatchAndCachesItsHelperModel() throws Exception {
         ImageDataset train = DATA.train();
         AttackConfig cfg = new AttackConfig(0.1, 1, false, 2);
+        long before = cached();
         PoisonedData pd = new Trojan(fast(4)).poison(train, DATA.test(), cfg);
         byte[] png = pd.artifacts().get("trojan_trigger.png");
         DecodedImage patch = ImageDecoder.decode(Path.of("trojan_trigger.png"), png);
@@ -65,15 +77,11 @@ class HelperModelAttacksTest {
                 }
             }
         }
-        try (Stream<Path> s = Files.list(cache.resolve("helpers"))) {
-            assertEquals(1, s.filter(d -> Files.exists(d.resolve("complete"))).count(), "one cached helper model");
-        }
+        assertEquals(before + 1, cached(), "one helper model trained and cached");
         // Same inputs: the cached helper is reused and the result is byte-identical.
         PoisonedData again = new Trojan(fast(4)).poison(train, DATA.test(), cfg);
         assertArrayEquals(pd.train().pixels(), again.train().pixels());
-        try (Stream<Path> s = Files.list(cache.resolve("helpers"))) {
-            assertEquals(1, s.count(), "no second helper trained");
-        }
+        assertEquals(before + 1, cached(), "no second helper trained");
         var e = assertThrows(IllegalArgumentException.class, () -> new Trojan(fast(17)).poison(train, DATA.test(), cfg));
         assertTrue(e.getMessage().contains("larger than the 16x16 images"), e.getMessage());
     }
@@ -113,7 +121,7 @@ class HelperModelAttacksTest {
     }
 
     @Test
-    void inputAwareStampsPerImagePatternsSavesItsNetworksAndAddsCrossSamples() {
+    void inputAwareStampsPerImagePatternsSavesItsNetworksAndAddsCrossSamples() throws Exception {
         ImageDataset train = DATA.train();
         AttackConfig cfg = new AttackConfig(0.1, 0, false, 2);
         PoisonedData pd = new InputAware(fast(0)).poison(train, DATA.test(), cfg);
@@ -133,6 +141,9 @@ class HelperModelAttacksTest {
         assertTrue(pd.artifacts().get("input_aware_generator.bin").length > 1000);
         assertTrue(pd.artifacts().containsKey("input_aware_mask.bin"));
         PoisonedData again = new InputAware(fast(0)).poison(train, DATA.test(), cfg);
-        assertArrayEquals(pd.train().pixels(), again.train().pixels(), "seeded: same bytes");
+        assertArrayEquals(pd.train().pixels(), again.train().pixels(), "cached networks: same bytes");
+        try (Stream<Path> st = Files.list(cache.resolve("helpers"))) {
+            assertTrue(st.anyMatch(d -> Files.exists(d.resolve("generator-0000.params"))), "generator cached");
+        }
     }
 }
