@@ -39,7 +39,7 @@ import org.cbd4j.train.Seeds;
  * different masks); then G is trained jointly with a classifier (the attacker's helper, same
  * architecture as --helper-model) on clean, backdoor (label -> target) and cross-trigger samples
  * (a pattern and mask made for another image must not trigger; label kept), with G's diversity
- * loss. The trained G and M then stamp the chosen training samples and the test set; their
+ * loss (on up to 10,000 seeded training images). The trained G and M then stamp the chosen training samples and the test set; their
  * weights are saved as {@code input_aware_generator.bin} and {@code input_aware_mask.bin}, and
  * cached with the helper models so a second run with the same data, options and seed reuses them.
  *
@@ -55,6 +55,8 @@ public final class InputAware extends TriggerAttack {
     static final float LAMBDA_DIV = 1f;
     static final float LAMBDA_NORM = 100f;
     static final int BATCH = 128;
+    /** Images the generator and mask are trained on, at most. */
+    static final int TRAIN_LIMIT = 10_000;
 
     private final AttackOptions options;
     private Model generator;
@@ -181,8 +183,17 @@ public final class InputAware extends TriggerAttack {
         }
     }
 
-    /** Mask pre-training, then joint training of G with a helper classifier. */
-    private void trainNetworks(ImageDataset train, AttackConfig config) {
+    /**
+     * Mask pre-training, then joint training of G with a helper classifier, on at most
+     * {@link #TRAIN_LIMIT} clean training images (seeded choice): on 2 CPU cores a full
+     * Fashion-MNIST epoch of these networks takes about 10 minutes.
+     */
+    private void trainNetworks(ImageDataset all, AttackConfig config) {
+        ImageDataset train = all;
+        if (all.size() > TRAIN_LIMIT) {
+            int[] pick = Batches.epochOrder(all.size(), config.seed() ^ 0x5EEDL, 0);
+            train = all.select(java.util.Arrays.copyOf(pick, TRAIN_LIMIT));
+        }
         int epochs = options.helperEpochs();
         Learner maskLearner = new Learner(mask.getBlock(), Adam.withDefaults(new LearningRate(0.01f)));
         Learner genLearner = new Learner(generator.getBlock(), Adam.withDefaults(new LearningRate(0.01f)));
