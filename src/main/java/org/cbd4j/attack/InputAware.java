@@ -104,21 +104,48 @@ public final class InputAware extends TriggerAttack {
         loadOrTrain(train, config);
         artifacts.put("input_aware_generator.bin", weights(generator));
         artifacts.put("input_aware_mask.bin", weights(mask));
-        return (px, i, shape) -> stampWith(px, i, i, shape, shape);
+        return new Trigger() {
+            @Override
+            public void stamp(byte[] px, int i, ImageDataset shape) {
+                stampAll(px, new int[] {i}, shape);
+            }
+
+            @Override
+            public void stampAll(byte[] px, int[] images, ImageDataset shape) {
+                stampBatched(px, images, images, shape, px);
+            }
+        };
     }
 
-    /** x' = x + (G(src) - x) M(src) for image {@code i} of {@code px}, the pattern made for image {@code src} of {@code srcSet}. */
-    private void stampWith(byte[] px, int i, int src, ImageDataset shape, ImageDataset srcSet) {
+    /**
+     * x' = x + (G(s) - x) M(s) for each image {@code images[k]} of {@code px}, the pattern made
+     * for image {@code sources[k]} of {@code srcPixels} (same shape), in batches, with progress.
+     */
+    private void stampBatched(byte[] px, int[] images, int[] sources, ImageDataset shape, byte[] srcPixels) {
         int size = shape.imageSize();
-        try (NDManager m = generator.getNDManager().newSubManager()) {
-            byte[] one = new byte[size];
-            System.arraycopy(px, i * size, one, 0, size);
-            NDArray x = m.create(one, new Shape(1, shape.channels(), shape.height(), shape.width())).toType(DataType.FLOAT32, false)
-                    .div(255f);
-            NDArray s = srcSet == shape && src == i ? x : Batches.images(m, srcSet, new int[] {src}, 0, 1);
-            float[] out = apply(x, s).mul(255).round().clip(0, 255).toFloatArray();
-            for (int j = 0; j < size; j++) {
-                px[i * size + j] = (byte) (int) out[j];
+        Shape one = new Shape(shape.channels(), shape.height(), shape.width());
+        try (Progress p = new Progress("input-aware stamping", images.length)) {
+            for (int from = 0; from < images.length; from += BATCH) {
+                int to = Math.min(images.length, from + BATCH);
+                int n = to - from;
+                byte[] xs = new byte[n * size];
+                byte[] ss = new byte[n * size];
+                for (int k = 0; k < n; k++) {
+                    System.arraycopy(px, images[from + k] * size, xs, k * size, size);
+                    System.arraycopy(srcPixels, sources[from + k] * size, ss, k * size, size);
+                }
+                try (NDManager m = generator.getNDManager().newSubManager()) {
+                    Shape batch = new Shape(n).addAll(one);
+                    NDArray x = m.create(xs, batch).toType(DataType.FLOAT32, false).div(255f);
+                    NDArray s = m.create(ss, batch).toType(DataType.FLOAT32, false).div(255f);
+                    float[] out = apply(x, s).mul(255).round().clip(0, 255).toFloatArray();
+                    for (int k = 0; k < n; k++) {
+                        for (int j = 0; j < size; j++) {
+                            px[images[from + k] * size + j] = (byte) (int) out[k * size + j];
+                        }
+                    }
+                }
+                p.step(n, "");
             }
         }
     }
@@ -149,9 +176,11 @@ public final class InputAware extends TriggerAttack {
         java.util.Collections.shuffle(free, rnd);
         int[] cross = free.subList(0, Math.min(poisoned.length, free.size())).stream().mapToInt(Integer::intValue).sorted()
                 .toArray();
-        for (int i : cross) {
-            stampWith(pixels, i, rnd.nextInt(train.size()), train, train);
+        int[] sources = new int[cross.length];
+        for (int k = 0; k < cross.length; k++) {
+            sources[k] = rnd.nextInt(train.size());
         }
+        stampBatched(pixels, cross, sources, train, train.pixels());
         extra.put("input_aware_cross", cross);
     }
 

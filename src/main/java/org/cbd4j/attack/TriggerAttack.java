@@ -20,6 +20,13 @@ abstract class TriggerAttack implements Attack {
     /** Stamps a trigger into image {@code i} of a pixel buffer shaped like {@code shape}, in place. */
     interface Trigger {
         void stamp(byte[] pixels, int i, ImageDataset shape);
+
+        /** Stamps several images; triggers computed by a network override this to batch. */
+        default void stampAll(byte[] pixels, int[] images, ImageDataset shape) {
+            for (int i : images) {
+                stamp(pixels, i, shape);
+            }
+        }
     }
 
     /** The trigger for images shaped like {@code train}, plus files that describe it. */
@@ -44,8 +51,8 @@ abstract class TriggerAttack implements Attack {
         byte[] px = train.pixels();
         int[] labels = train.labels();
         perturbBeforeStamping(train, idx, px, config);
+        trigger.stampAll(px, idx, train);
         for (int i : idx) {
-            trigger.stamp(px, i, train);
             if (!cleanLabel()) {
                 labels[i] = config.poisonLabel(labels[i], k);
             }
@@ -80,8 +87,8 @@ abstract class TriggerAttack implements Attack {
         byte[] tpx = chosen.pixels();
         int[] trueLabels = chosen.labels();
         int[] attackLabels = new int[sel.length];
+        trigger.stampAll(tpx, java.util.stream.IntStream.range(0, sel.length).toArray(), chosen);
         for (int j = 0; j < sel.length; j++) {
-            trigger.stamp(tpx, j, chosen);
             attackLabels[j] = config.poisonLabel(trueLabels[j], k);
         }
         return new Triggered(new ImageDataset(tpx, attackLabels, test.channels(), test.height(), test.width(), k), trueLabels);
