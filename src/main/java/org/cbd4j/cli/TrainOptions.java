@@ -43,7 +43,8 @@ final class TrainOptions {
     float criticLr;
 
     @Option(names = "--model", defaultValue = "wrn-16-1",
-            description = "Model: wrn-16-1 (any wrn-D-K), small-cnn, tiny-cnn. Default: ${DEFAULT-VALUE}.")
+            description = "Model: wrn-16-1 (any wrn-D-K), preact-resnet18, resnet18, resnet34, small-cnn, tiny-cnn. "
+                    + "Default: ${DEFAULT-VALUE}.")
     String model;
 
     @Option(names = "--batch-size", paramLabel = "B", defaultValue = "64", description = "Mini-batch size. Default: ${DEFAULT-VALUE}.")

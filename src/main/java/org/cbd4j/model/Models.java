@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
 public final class Models {
 
     /** Names listed by the CLI; {@code wrn-D-K} accepts any valid depth and width. */
-    public static final List<String> NAMES = List.of("wrn-16-1", "wrn-D-K", "small-cnn", "tiny-cnn");
+    public static final List<String> NAMES = List.of("wrn-16-1", "wrn-D-K", "preact-resnet18", "resnet18", "resnet34", "small-cnn",
+            "tiny-cnn");
 
     private static final Pattern WRN = Pattern.compile("wrn-(\\d+)-(\\d+)");
 
@@ -21,6 +22,9 @@ public final class Models {
             return WideResNet.create(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), numClasses);
         }
         return switch (name) {
+            case "preact-resnet18" -> ResNet.preAct18(numClasses);
+            case "resnet18" -> ResNet.basic(new int[] {2, 2, 2, 2}, numClasses);
+            case "resnet34" -> ResNet.basic(new int[] {3, 4, 6, 3}, numClasses);
             case "small-cnn" -> SmallCnn.create(16, numClasses);
             case "tiny-cnn" -> SmallCnn.create(8, numClasses);
             default -> throw new IllegalArgumentException(
@@ -30,7 +34,7 @@ public final class Models {
 
     /** Throws IllegalArgumentException for an unknown name, without building anything. */
     public static void validate(String name) {
-        if (!WRN.matcher(name).matches() && !name.equals("small-cnn") && !name.equals("tiny-cnn")) {
+        if (!WRN.matcher(name).matches() && !NAMES.contains(name) || name.equals("wrn-D-K")) {
             throw new IllegalArgumentException("unknown model '" + name + "'; known: " + String.join(", ", NAMES));
         }
     }
