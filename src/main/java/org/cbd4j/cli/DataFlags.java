@@ -6,7 +6,7 @@ import picocli.CommandLine.Option;
 final class DataFlags {
 
     @Option(names = "--dataset", defaultValue = "fashion-mnist",
-            description = "Dataset: fashion-mnist, mnist, cifar10, gtsrb, folder (the last four need --data), synthetic. "
+            description = "Dataset: fashion-mnist, cifar10 (both downloaded when not found), mnist, gtsrb, folder (these need --data), synthetic. "
                     + "Default: ${DEFAULT-VALUE}.")
     String dataset;
 

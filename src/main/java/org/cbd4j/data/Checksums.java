@@ -40,6 +40,19 @@ public final class Checksums {
         }
     }
 
+    /** MD5 of a file's bytes as stored (only to match checksums that dataset authors publish). */
+    public static String md5(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest md = MessageDigest.getInstance("MD5");
+            try (DigestInputStream d = new DigestInputStream(in, md)) {
+                d.transferTo(OutputStreamNull.INSTANCE);
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM has no MD5", e);
+        }
+    }
+
     /** SHA-256 of a byte array. */
     public static String sha256(byte[] data) {
         return HexFormat.of().formatHex(md().digest(data));

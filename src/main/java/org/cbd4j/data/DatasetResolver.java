@@ -41,6 +41,8 @@ public final class DatasetResolver {
     private final boolean allowApt;
     private final Path debianDir;
     private final Map<String, String> fashionFiles;
+    private String cifarUrl = CifarArchive.URL;
+    private String cifarMd5 = CifarArchive.MD5;
 
     /** A resolver with the defaults for this machine (cache under ~/.cache/cbd4j, env overrides). */
     public static DatasetResolver defaults() {
@@ -48,7 +50,8 @@ public final class DatasetResolver {
         Path dir = cache != null ? Path.of(cache) : Path.of(System.getProperty("user.home"), ".cache", "cbd4j");
         String url = System.getenv().getOrDefault("CBD4J_FASHION_MNIST_URL", FASHION_MNIST_URL);
         boolean apt = !"0".equals(System.getenv("CBD4J_ALLOW_APT"));
-        return new DatasetResolver(dir, url, apt, DEBIAN_FASHION_MNIST);
+        return new DatasetResolver(dir, url, apt, DEBIAN_FASHION_MNIST)
+                .withCifar(System.getenv().getOrDefault("CBD4J_CIFAR10_URL", CifarArchive.URL), CifarArchive.MD5);
     }
 
     /** A resolver with explicit locations (tests point these at temporary dirs and 127.0.0.1). */
@@ -64,6 +67,13 @@ public final class DatasetResolver {
         this.fashionMnistUrl = fashionMnistUrl.endsWith("/") ? fashionMnistUrl : fashionMnistUrl + "/";
         this.allowApt = allowApt;
         this.debianDir = debianDir;
+    }
+
+    /** Where CIFAR-10 is downloaded from and the MD5 its archive must have (tests serve their own). */
+    DatasetResolver withCifar(String url, String md5) {
+        this.cifarUrl = url;
+        this.cifarMd5 = md5;
+        return this;
     }
 
     /**
@@ -125,10 +135,31 @@ public final class DatasetResolver {
         return new TrainTestSplit(all.select(parts[0]), all.select(parts[1]), source);
     }
 
+    /** The cached, extracted CIFAR-10 batches, downloading and extracting them first if needed. */
+    private Path cifarCache() throws IOException {
+        Path dir = cacheDir.resolve("cifar10");
+        if (Files.isRegularFile(dir.resolve("test_batch.bin"))) {
+            return dir;
+        }
+        CifarArchive.deleteTree(dir); // an incomplete earlier copy
+        Path archive = cacheDir.resolve("cifar-10-binary.tar.gz");
+        try {
+            System.err.println("cbd4j: downloading CIFAR-10 from " + cifarUrl);
+            new Downloader(Duration.ofSeconds(60)).fetchMd5(URI.create(cifarUrl), archive, cifarMd5);
+        } catch (IOException e) {
+            throw new IOException("CIFAR-10 not cached and the download failed (" + e.getMessage()
+                    + "); pass --data DIR with data_batch_1..5.bin and test_batch.bin", e);
+        }
+        CifarArchive.extract(archive, dir);
+        Files.deleteIfExists(archive);
+        return dir;
+    }
+
     private TrainTestSplit loadCifar(Path dataDir) throws IOException {
+        String origin = "--data";
         if (dataDir == null) {
-            throw new IllegalArgumentException(
-                    "--dataset cifar10 needs --data DIR pointing at data_batch_1..5.bin and test_batch.bin");
+            dataDir = cifarCache();
+            origin = "download:" + cifarUrl;
         }
         List<Path> train = CifarBinaryReader.trainFiles(dataDir);
         Path test = dataDir.resolve("test_batch.bin");
@@ -142,7 +173,7 @@ public final class DatasetResolver {
             sha.put(p.getFileName().toString(), Checksums.sha256(p));
         }
         sha.put(test.getFileName().toString(), Checksums.sha256(test));
-        return new TrainTestSplit(tr, te, new DataSource("cifar10", dataDir.toAbsolutePath().toString(), "--data", sha));
+        return new TrainTestSplit(tr, te, new DataSource("cifar10", dataDir.toAbsolutePath().toString(), origin, sha));
     }
 
     private TrainTestSplit loadFashionMnist(Path dataDir) throws IOException {

@@ -158,4 +158,97 @@ class DownloadTest {
         DatasetResolver r = new DatasetResolver(tmp.resolve("cache"), base, false, tmp.resolve("no-debian"));
         assertThrows(DatasetFormatException.class, () -> r.load("fashion-mnist", tmp, 0));
     }
+
+    /** A cifar-10-binary.tar.gz-shaped archive: the given entries (name -> bytes; null marks a symlink). */
+    private static byte[] tarGz(Map<String, byte[]> entries) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (var tar = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(
+                new java.util.zip.GZIPOutputStream(bytes))) {
+            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+                var entry = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(e.getKey(),
+                        e.getValue() == null ? org.apache.commons.compress.archivers.tar.TarConstants.LF_SYMLINK
+                                : org.apache.commons.compress.archivers.tar.TarConstants.LF_NORMAL);
+                if (e.getValue() == null) {
+                    entry.setLinkName("/etc/passwd");
+                } else {
+                    entry.setSize(e.getValue().length);
+                }
+                tar.putArchiveEntry(entry);
+                if (e.getValue() != null) {
+                    tar.write(e.getValue());
+                }
+                tar.closeArchiveEntry();
+            }
+        }
+        return bytes.toByteArray();
+    }
+
+    private static String md5(byte[] b) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(b));
+    }
+
+    private static byte[] cifarBatch(int n, long seed) throws IOException {
+        Path f = Files.createTempFile("batch", ".bin");
+        CifarBinaryReader.write(SyntheticImages.generate(n, 3, 32, 32, seed), f);
+        byte[] b = Files.readAllBytes(f);
+        Files.delete(f);
+        return b;
+    }
+
+    @Test
+    void cifarIsDownloadedVerifiedExtractedAndCached() throws Exception {
+        Map<String, byte[]> entries = new java.util.LinkedHashMap<>();
+        entries.put("cifar-10-batches-bin/", new byte[0]);
+        entries.put("cifar-10-batches-bin/data_batch_1.bin", cifarBatch(30, 1));
+        entries.put("cifar-10-batches-bin/test_batch.bin", cifarBatch(10, 2));
+        entries.put("cifar-10-batches-bin/batches.meta.txt", "airplane\n".getBytes());
+        byte[] archive = tarGz(entries);
+        served.put("cifar.tgz", archive);
+        Path cache = tmp.resolve("cache");
+        DatasetResolver r = new DatasetResolver(cache, base, false, tmp.resolve("none")).withCifar(base + "cifar.tgz", md5(archive));
+        TrainTestSplit s = r.load("cifar10", null, 0);
+        assertEquals(30, s.train().size());
+        assertEquals(10, s.test().size());
+        assertTrue(s.source().origin().startsWith("download:"));
+        assertTrue(Files.isRegularFile(cache.resolve("cifar10/data_batch_1.bin")));
+        assertFalse(Files.exists(cache.resolve("cifar-10-binary.tar.gz")), "the archive is removed after extraction");
+        served.clear();
+        assertEquals(30, r.load("cifar10", null, 0).train().size(), "the cache serves without the server");
+    }
+
+    @Test
+    void aCorruptedCifarArchiveLeavesNothingInTheCache() throws Exception {
+        Map<String, byte[]> entries = Map.of("cifar-10-batches-bin/test_batch.bin", cifarBatch(10, 2));
+        byte[] archive = tarGz(entries);
+        byte[] corrupted = archive.clone();
+        corrupted[corrupted.length / 2] ^= 0x55;
+        served.put("cifar.tgz", corrupted);
+        Path cache = tmp.resolve("cache");
+        DatasetResolver r = new DatasetResolver(cache, base, false, tmp.resolve("none")).withCifar(base + "cifar.tgz", md5(archive));
+        IOException e = assertThrows(IOException.class, () -> r.load("cifar10", null, 0));
+        assertTrue(e.getMessage().contains("checksum mismatch, expected md5"), e.getMessage());
+        assertTrue(e.getMessage().contains("--data DIR"), e.getMessage());
+        assertEquals(0, filesIn(cache), "nothing half-written in the cache");
+    }
+
+    @Test
+    void archiveEntriesOutsideTheTargetOrLinksAreRefused() throws Exception {
+        Map<Map<String, byte[]>, String> cases = new java.util.LinkedHashMap<>();
+        cases.put(Map.of("../../outside.bin", new byte[] {1}), "would land outside the target directory");
+        cases.put(Map.of("cifar-10-batches-bin/../../../etc/cron.d/x", new byte[] {1}), "would land outside the target directory");
+        cases.put(Map.of("etc/passwd", new byte[] {1}), "holds no CIFAR-10 batches");
+        cases.put(java.util.Collections.singletonMap("cifar-10-batches-bin/data_batch_1.bin", (byte[]) null), "is a link");
+        for (Map.Entry<Map<String, byte[]>, String> c : cases.entrySet()) {
+            Map<String, byte[]> entries = c.getKey();
+            byte[] archive = tarGz(entries);
+            served.put("cifar.tgz", archive);
+            Path cache = tmp.resolve("cache-" + System.nanoTime());
+            DatasetResolver r = new DatasetResolver(cache, base, false, tmp.resolve("none")).withCifar(base + "cifar.tgz",
+                    md5(archive));
+            DatasetFormatException e = assertThrows(DatasetFormatException.class, () -> r.load("cifar10", null, 0));
+            assertTrue(e.getMessage().contains(c.getValue()), c.getValue() + " <- " + e.getMessage());
+            assertFalse(Files.exists(cache.resolve("cifar10")), "nothing extracted");
+            assertFalse(Files.exists(tmp.resolve("outside.bin")));
+        }
+    }
 }
