@@ -46,6 +46,23 @@ class CliTest {
         assertTrue(r.out().contains("Default: 0.1"), "defaults are shown");
     }
 
+    @Test
+    void trainAndPoisonHelpListEveryAttackOptionWithItsDefault() {
+        for (String cmd : new String[] {"train", "poison"}) {
+            Result r = run(cmd, "--help");
+            assertEquals(0, r.code());
+            for (String opt : new String[] {"--blend-alpha", "--blend-pattern", "--sig-delta", "--sig-frequency", "--wanet-k",
+                "--wanet-s", "--wanet-grid-rescale", "--wanet-cross-ratio", "--helper-model", "--helper-epochs", "--trojan-size",
+                "--trojan-steps", "--lc-eps", "--lc-step", "--lc-steps"}) {
+                assertTrue(r.out().contains(opt), cmd + ": " + opt + " missing from help");
+            }
+            for (String name : new String[] {"badnets", "blend", "sig", "wanet", "trojan", "input-aware", "label-consistent"}) {
+                assertTrue(r.out().contains(name), cmd + ": attack " + name + " missing from help");
+            }
+            assertTrue(r.out().contains("Default: 0.2") && r.out().contains("Default: 40"), cmd + " shows defaults");
+        }
+    }
+
     private void assertUsageError(Result r, String expected) {
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains(expected), r.err());
