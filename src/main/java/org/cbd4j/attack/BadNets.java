@@ -30,15 +30,6 @@ public final class BadNets extends TriggerAttack {
 
     /** Writes the grid into image {@code i} of a pixel buffer shaped like {@code shape}. */
     static void stamp(byte[] px, int i, ImageDataset shape) {
-        int c = shape.channels();
-        int h = shape.height();
-        int w = shape.width();
-        for (int ch = 0; ch < c; ch++) {
-            for (int r = 0; r < 3; r++) {
-                for (int col = 0; col < 3; col++) {
-                    px[((i * c + ch) * h + (h - 3 + r)) * w + (w - 3 + col)] = (byte) GRID[r][col];
-                }
-            }
-        }
+        Patches.put(px, i, shape, GRID, shape.height() - 3, shape.width() - 3, false, false);
     }
 }

@@ -59,21 +59,12 @@ public final class LabelConsistent extends TriggerAttack {
 
     /** Writes the 3x3 pattern into the four corners of image {@code i}, mirrored so each is symmetric to the centre. */
     static void stamp(byte[] px, int i, ImageDataset shape) {
-        int c = shape.channels();
         int h = shape.height();
         int w = shape.width();
-        for (int ch = 0; ch < c; ch++) {
-            for (int r = 0; r < 3; r++) {
-                for (int q = 0; q < 3; q++) {
-                    byte v = (byte) CORNER[r][q];
-                    int base = (i * c + ch) * h;
-                    px[(base + r) * w + q] = v;
-                    px[(base + r) * w + (w - 1 - q)] = v;
-                    px[(base + h - 1 - r) * w + q] = v;
-                    px[(base + h - 1 - r) * w + (w - 1 - q)] = v;
-                }
-            }
-        }
+        Patches.put(px, i, shape, CORNER, 0, 0, false, false);
+        Patches.put(px, i, shape, CORNER, 0, w - 3, false, true);
+        Patches.put(px, i, shape, CORNER, h - 3, 0, true, false);
+        Patches.put(px, i, shape, CORNER, h - 3, w - 3, true, true);
     }
 
     @Override
