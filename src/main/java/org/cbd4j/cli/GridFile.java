@@ -127,7 +127,7 @@ record GridFile(List<String> datasets, List<String> attacks, List<String> defens
         for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             String key = e.getKey();
-            OptionSpec o = RunConfigFile.NOT_IN_FILES.contains(key) || AXES.contains(key) ? null : spec.findOption("--" + key);
+            OptionSpec o = AXES.contains(key) ? null : RunConfigFile.option(spec, key);
             if (o == null) {
                 String why = AXES.contains(key) ? " (an axis of the grid or set per cell)" : "";
                 throw new ConfigException(file, "'train' has unknown key '" + shorten(key) + "'" + why);

@@ -25,8 +25,8 @@ final class RunConfigFile {
 
     private RunConfigFile() {}
 
-    /** The option a config key names, or null. */
-    private static OptionSpec option(CommandSpec spec, String key) {
+    /** The option a config key names, or null (also for grid files' shared train options). */
+    static OptionSpec option(CommandSpec spec, String key) {
         if (NOT_IN_FILES.contains(key)) {
             return null;
         }
