@@ -42,15 +42,6 @@ public final class Experiment {
 
     private Experiment() {}
 
-    /** Builds the defense a config names. */
-    static Defense defense(RunConfig cfg) {
-        return switch (cfg.defense()) {
-            case "none" -> new NoDefense();
-            case "cbd" -> new CbdDefense(cfg.cbdConfig());
-            default -> throw new IllegalArgumentException("unknown defense '" + cfg.defense() + "'");
-        };
-    }
-
     /**
      * Runs {@code cfg} and writes its run directory.
      *
@@ -72,16 +63,45 @@ public final class Experiment {
         RESUME
     }
 
+    /**
+     * The data of a run, loaded and poisoned once: a bench shares it between cells that differ
+     * only in their defense.
+     */
+    record Prepared(TrainTestSplit split, PoisonedData poisoned) {
+
+        /** Loads the dataset {@code cfg} names and applies its attack. */
+        static Prepared of(RunConfig cfg) throws IOException {
+            return poison(cfg, load(cfg));
+        }
+
+        static TrainTestSplit load(RunConfig cfg) throws IOException {
+            cfg.validate();
+            return DatasetResolver.defaults()
+                    .load(cfg.dataset(), cfg.data() == null ? null : Path.of(cfg.data()), cfg.seed(), cfg.dataOptions());
+        }
+
+        static Prepared poison(RunConfig cfg, TrainTestSplit split) throws IOException {
+            Engine.getInstance().setRandomSeed((int) cfg.seed());
+            var train = cfg.limitTrain() > 0 ? split.train().limit(cfg.limitTrain()) : split.train();
+            return new Prepared(split, Attacks.create(cfg.attack(), cfg.attackOptions())
+                    .poison(train, split.test(), cfg.attackConfig()));
+        }
+    }
+
     /** Runs {@code cfg} in the given mode; see {@link #run(RunConfig, boolean, Map, String)}. */
     public static Map<String, Object> run(RunConfig cfg, Mode mode, Map<String, Object> baseline, String commandLine)
             throws IOException {
         long start = System.nanoTime();
+        return run(cfg, mode, baseline, commandLine, Prepared.of(cfg), start);
+    }
+
+    /** Runs {@code cfg} on data already loaded and poisoned for it. */
+    static Map<String, Object> run(RunConfig cfg, Mode mode, Map<String, Object> baseline, String commandLine,
+            Prepared prepared, long start) throws IOException {
         cfg.validate();
-        Engine.getInstance().setRandomSeed((int) cfg.seed());
-        TrainTestSplit split = DatasetResolver.defaults()
-                .load(cfg.dataset(), cfg.data() == null ? null : Path.of(cfg.data()), cfg.seed(), cfg.dataOptions());
-        var train = cfg.limitTrain() > 0 ? split.train().limit(cfg.limitTrain()) : split.train();
-        PoisonedData pd = Attacks.create(cfg.attack(), cfg.attackOptions()).poison(train, split.test(), cfg.attackConfig());
+        TrainTestSplit split = prepared.split();
+        PoisonedData pd = prepared.poisoned();
+        var train = pd.train();
         Provenance prov = Provenance.capture(cfg, cfg.seed(), split.source(), commandLine);
         RunDirectory run = mode == Mode.RESUME
                 ? RunDirectory.open(Path.of(cfg.out()))
@@ -149,6 +169,9 @@ public final class Experiment {
             }
         };
         DefenseContext ctx = new DefenseContext(pd.train(), cfg.model(), cfg.trainConfig(), listener, checkpointer);
+        // Re-seeded here so that network initialisation does not depend on how much randomness
+        // the attack used (a helper model trained now or read from the cache, shared bench data).
+        Engine.getInstance().setRandomSeed((int) cfg.seed());
         Map<String, Object> summary = new LinkedHashMap<>();
         try (DefenseResult result = runDefense(cfg, ctx)) {
             double[] fin = evaluate(result.model(), split, pd);
@@ -156,16 +179,18 @@ public final class Experiment {
             summary.put("asr", num(fin[1]));
             summary.put("ra", num(fin[2]));
             if (result.suspicion() != null && pd.poisonedIndices().length > 0) {
-                boolean[] flagged = new boolean[mask.length];
-                int count = 0;
-                for (int i = 0; i < flagged.length; i++) {
-                    flagged[i] = result.suspicion()[i] > 0.5f;
-                    count += flagged[i] ? 1 : 0;
-                }
-                double[] pr = Detection.precisionRecall(flagged, mask);
                 summary.put("detection_auroc", num(Detection.auroc(result.suspicion(), mask)));
-                summary.put("detection_precision", num(pr[0]));
-                summary.put("detection_recall", num(pr[1]));
+            }
+            if (result.flagged() != null) {
+                int count = 0;
+                for (boolean f : result.flagged()) {
+                    count += f ? 1 : 0;
+                }
+                if (pd.poisonedIndices().length > 0) {
+                    double[] pr = Detection.precisionRecall(result.flagged(), mask);
+                    summary.put("detection_precision", num(pr[0]));
+                    summary.put("detection_recall", num(pr[1]));
+                }
                 summary.put("flagged", count);
             }
             if (lastEval.containsKey("f_B")) {
@@ -181,7 +206,15 @@ public final class Experiment {
             for (Network aux : result.auxiliary().values()) {
                 run.saveModel(aux, prov);
             }
-            run.writeSampleScores(pd.train().labels(), mask, result.suspicion(), result.sampleColumns());
+            Map<String, float[]> columns = new LinkedHashMap<>(result.sampleColumns());
+            if (result.flagged() != null) {
+                float[] f = new float[mask.length];
+                for (int i = 0; i < f.length; i++) {
+                    f[i] = result.flagged()[i] ? 1f : 0f;
+                }
+                columns.put("flagged", f);
+            }
+            run.writeSampleScores(pd.train().labels(), mask, result.suspicion(), columns);
         }
         if (mode == Mode.RESUME) {
             summary.put("resumed_from", resumePoint.map(c -> c.stage() + " epoch " + c.epochsDone()).orElse("start"));
@@ -198,7 +231,7 @@ public final class Experiment {
 
     private static DefenseResult runDefense(RunConfig cfg, DefenseContext ctx) throws IOException {
         try {
-            return defense(cfg).apply(ctx);
+            return cfg.createDefense().apply(ctx);
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }

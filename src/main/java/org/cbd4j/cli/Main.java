@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         footer = {"", "JVM options (heap): the ./cbd launcher passes -Xmx3g; override with CBD4J_JAVA_OPTS, "
                 + "e.g. CBD4J_JAVA_OPTS=-Xmx2g ./cbd train ...", "Exit codes: 0 success, 1 failure, 2 bad usage."},
         subcommands = {QuickstartCommand.class, TrainCommand.class, PoisonCommand.class, EvalCommand.class,
-            BenchSpeedCommand.class})
+            BenchCommand.class, BenchSpeedCommand.class})
 public final class Main implements Runnable {
 
     /** Exit code for bad usage (unknown names, values out of range). */
@@ -24,7 +24,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command (quickstart, train, poison, eval, bench-speed)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command (quickstart, train, poison, eval, bench, bench-speed)");
     }
 
     public static void main(String[] args) {

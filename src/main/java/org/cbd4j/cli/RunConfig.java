@@ -4,7 +4,9 @@ import org.cbd4j.attack.AttackConfig;
 import org.cbd4j.attack.AttackOptions;
 import org.cbd4j.attack.Attacks;
 import org.cbd4j.data.DatasetResolver;
+import org.cbd4j.defense.BaselineOptions;
 import org.cbd4j.defense.CbdConfig;
+import org.cbd4j.defense.Defenses;
 import org.cbd4j.model.Models;
 import org.cbd4j.train.Augmentation;
 import org.cbd4j.train.TrainConfig;
@@ -41,6 +43,7 @@ public record RunConfig(
         boolean flip,
         long seed,
         AttackOptions attackOptions,
+        BaselineOptions baselineOptions,
         String out) {
 
     /** Configs written before image-size and channels existed read back with 0: use the defaults. */
@@ -48,10 +51,11 @@ public record RunConfig(
         imageSize = imageSize == 0 ? org.cbd4j.data.DataOptions.DEFAULTS.imageSize() : imageSize;
         channels = channels == 0 ? org.cbd4j.data.DataOptions.DEFAULTS.channels() : channels;
         attackOptions = attackOptions == null ? AttackOptions.DEFAULTS : attackOptions;
+        baselineOptions = baselineOptions == null ? BaselineOptions.DEFAULTS : baselineOptions;
     }
 
     /** Defenses accepted by {@code --defense}. */
-    public static final java.util.List<String> DEFENSES = java.util.List.of("none", "cbd");
+    public static final java.util.List<String> DEFENSES = Defenses.NAMES;
 
     /** Checks every name and range; the message names the flag. */
     public RunConfig validate() {
@@ -81,6 +85,9 @@ public record RunConfig(
         if ("cbd".equals(defense)) {
             cbdConfig().validate();
         }
+        if (!"none".equals(defense) && !"cbd".equals(defense)) {
+            baselineOptions.validate();
+        }
         return this;
     }
 
@@ -88,7 +95,7 @@ public record RunConfig(
     public RunConfig withOut(String dir) {
         return new RunConfig(dataset, data, imageSize, channels, skipUnreadable, limitTrain, attack, poisonRate, target, allToAll, defense, fbEpochs, epochs,
                 noMi, noReweight, paperWeighting, miLambda, criticLr, model, batchSize, lr, momentum, weightDecay, augment,
-                flip, seed, attackOptions, dir);
+                flip, seed, attackOptions, baselineOptions, dir);
     }
 
     /**
@@ -141,6 +148,14 @@ public record RunConfig(
         m.put("lc-eps", attackOptions.lcEps());
         m.put("lc-step", attackOptions.lcStep());
         m.put("lc-steps", attackOptions.lcSteps());
+        m.put("abl-isolation-epochs", baselineOptions.ablIsolationEpochs());
+        m.put("abl-isolation-ratio", baselineOptions.ablIsolationRatio());
+        m.put("abl-gamma", baselineOptions.ablGamma());
+        m.put("abl-unlearn-epochs", baselineOptions.ablUnlearnEpochs());
+        m.put("abl-unlearn-lr", baselineOptions.ablUnlearnLr());
+        m.put("expected-poison-rate", baselineOptions.expectedPoisonRate());
+        m.put("ac-dims", baselineOptions.acDims());
+        m.put("ac-threshold", baselineOptions.acThreshold());
         m.put("seed", seed);
         if (out != null) {
             m.put("out", out);
@@ -160,6 +175,11 @@ public record RunConfig(
 
     public CbdConfig cbdConfig() {
         return new CbdConfig(fbEpochs, !noMi, !noReweight, miLambda, criticLr, paperWeighting);
+    }
+
+    /** The defense this config names. */
+    public org.cbd4j.defense.Defense createDefense() {
+        return Defenses.create(defense, cbdConfig(), baselineOptions);
     }
 
     public AttackConfig attackConfig() {

@@ -12,8 +12,12 @@ final class TrainOptions {
     @Mixin
     PoisonFlags poisonFlags = new PoisonFlags();
 
-    @Option(names = "--defense", defaultValue = "cbd", description = "Defense: none, cbd. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--defense", defaultValue = "cbd",
+            description = "Defense: none, cbd, abl, spectral, activation-clustering. Default: ${DEFAULT-VALUE}.")
     String defense;
+
+    @Mixin
+    BaselineFlags baselineFlags = new BaselineFlags();
 
     @Option(names = "--fb-epochs", paramLabel = "N", defaultValue = "5",
             description = "CBD stage 1: epochs of the deliberately backdoored f_B. Default: ${DEFAULT-VALUE}.")
@@ -75,6 +79,7 @@ final class TrainOptions {
         boolean flip = !noFlip && !"synthetic".equals(d.dataset);
         return new RunConfig(d.dataset, d.data, d.imageSize, d.channels, d.skipUnreadable, d.limitTrain, p.attack,
                 p.poisonRate, p.target, p.allToAll, defense, fbEpochs, epochs, noMi, noReweight, paperWeighting, miLambda,
-                criticLr, model, batchSize, lr, momentum, weightDecay, !noAugment, flip, seed, p.attackFlags.toOptions(), out);
+                criticLr, model, batchSize, lr, momentum, weightDecay, !noAugment, flip, seed, p.attackFlags.toOptions(),
+                baselineFlags.toOptions(), out);
     }
 }

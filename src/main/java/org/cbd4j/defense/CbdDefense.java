@@ -137,7 +137,12 @@ public final class CbdDefense implements Defense {
         Map<String, Network> aux = new LinkedHashMap<>();
         aux.put("f_B", fB);
         critic.close();
-        return new DefenseResult(fC, aux, suspicion, columns);
+        // A sample whose weight f_B's and f_C's losses put below one half is counted as flagged.
+        boolean[] flagged = new boolean[suspicion.length];
+        for (int i = 0; i < flagged.length; i++) {
+            flagged[i] = suspicion[i] > 0.5f;
+        }
+        return new DefenseResult(fC, aux, suspicion, flagged, columns);
     }
 
     private NDArray weights(NDArray lossB, NDArray lossC, NDArray labels, int numClasses) {

@@ -8,17 +8,18 @@ import org.cbd4j.model.Network;
  * What a defense returns.
  *
  * @param model the final (defended) model
- * @param auxiliary other networks worth saving, by name (CBD's f_B and critic)
+ * @param auxiliary other networks worth saving, by name (CBD's f_B, a screening model)
  * @param suspicion per-training-sample suspicion score (higher = more likely poisoned), or null
+ * @param flagged the training samples the defense treats as poisoned (removed, isolated or
+ *     down-weighted past its threshold), or null when it flags none by rule
  * @param sampleColumns further per-sample values to write out, by column name
  */
-public record DefenseResult(
-        Network model, Map<String, Network> auxiliary, float[] suspicion, Map<String, float[]> sampleColumns)
-        implements AutoCloseable {
+public record DefenseResult(Network model, Map<String, Network> auxiliary, float[] suspicion, boolean[] flagged,
+        Map<String, float[]> sampleColumns) implements AutoCloseable {
 
     /** A result with only a model. */
     public static DefenseResult of(Network model) {
-        return new DefenseResult(model, new LinkedHashMap<>(), null, new LinkedHashMap<>());
+        return new DefenseResult(model, new LinkedHashMap<>(), null, null, new LinkedHashMap<>());
     }
 
     @Override

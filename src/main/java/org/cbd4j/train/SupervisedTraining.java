@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import java.util.Random;
+import java.util.function.UnaryOperator;
 import org.cbd4j.data.ImageDataset;
 import org.cbd4j.model.Network;
 
@@ -26,6 +27,15 @@ public final class SupervisedTraining {
      */
     public static double epoch(
             String stage, Network net, Learner learner, ImageDataset data, TrainConfig cfg, int epoch) {
+        return epoch(stage, net, learner, data, cfg, epoch, UnaryOperator.identity());
+    }
+
+    /**
+     * Trains one epoch on {@code objective(mean cross-entropy)} and returns the mean cross-entropy
+     * (ABL's flooded isolation loss and its gradient-ascent unlearning are such objectives).
+     */
+    public static double epoch(String stage, Network net, Learner learner, ImageDataset data, TrainConfig cfg,
+            int epoch, UnaryOperator<NDArray> objective) {
         Seeds.seedEpoch(cfg.seed(), stage, epoch);
         int n = data.size();
         int[] order = Batches.epochOrder(n, cfg.seed(), epoch);
@@ -52,7 +62,7 @@ public final class SupervisedTraining {
                         if (!Float.isFinite(loss)) {
                             throw new DivergenceException(stage, epoch, b, loss);
                         }
-                        gc.backward(l);
+                        gc.backward(objective.apply(l));
                     }
                     learner.step();
                 }

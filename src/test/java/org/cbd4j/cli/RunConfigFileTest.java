@@ -55,7 +55,8 @@ class RunConfigFileTest {
         RunConfig cfg = new RunConfig("synthetic", "/data/x", 28, 1, true, 500, "badnets", 0.2, 3, true, "cbd", 2, 9, true, false,
                 true, 0.5f, 0.1f, "tiny-cnn", 32, 0.03f, 0.8f, 5e-4f, false, false, 42,
                 new org.cbd4j.attack.AttackOptions(0.3, "p.png", 20, 3, 5, 0.75, 1.5, 1, "tiny-cnn", 2, 4, 10, 4,
-                        0.5, 7), "runs/x");
+                        0.5, 7),
+                new org.cbd4j.defense.BaselineOptions(3, 0.02, 0.4f, 2, 1e-3f, 0.05, 4, 0.3), "runs/x");
         Path f = write("resolved.yaml", org.cbd4j.report.Json.yaml(cfg.flags()));
         TrainCommand c = parse("--config", f.toString());
         assertEquals(cfg, c.options.toConfig(c.out));

@@ -1,0 +1,151 @@
+package org.cbd4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.cbd4j.defense.AntiBackdoorLearning;
+import org.cbd4j.report.Json;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code cbd bench}: cells, shared data, resume after a kill, the baselines' flagging rules, bad grids. */
+class BenchCommandTest {
+
+    @TempDir
+    Path tmp;
+
+    static final String GRID = "datasets: [synthetic]\nattacks: [badnets]\ndefenses: [spectral, none, abl]\n"
+            + "train: {model: tiny-cnn, epochs: 2, limit-train: 400, batch-size: 32, lr: 0.05, "
+            + "abl-isolation-epochs: 1, abl-unlearn-epochs: 1}\n";
+
+    private Path grid(String text) throws Exception {
+        return Files.writeString(tmp.resolve("grid.yaml"), text);
+    }
+
+    private static Path cell(Path bench, String defense) {
+        return bench.resolve("cells/synthetic/badnets/seed-0/" + defense);
+    }
+
+    /** results.csv without the wall-time and run-directory columns. */
+    private static List<String> results(Path bench) throws Exception {
+        List<String> out = new ArrayList<>();
+        for (String line : Files.readAllLines(bench.resolve("results.csv"))) {
+            String[] f = line.split(",");
+            out.add(String.join(",", Arrays.copyOfRange(f, 0, f.length - 2)));
+        }
+        return out;
+    }
+
+    /** Rows of a sample_scores.csv as label, suspicion, flagged, and the named extra column. */
+    private static List<double[]> scores(Path run, String extra) throws Exception {
+        List<String> lines = Files.readAllLines(run.resolve("sample_scores.csv"));
+        List<String> head = List.of(lines.get(0).split(","));
+        List<double[]> rows = new ArrayList<>();
+        for (String l : lines.subList(1, lines.size())) {
+            String[] f = l.split(",");
+            rows.add(new double[] {Double.parseDouble(f[head.indexOf("label")]),
+                Double.parseDouble(f[head.indexOf("suspicion")]), Double.parseDouble(f[head.indexOf("flagged")]),
+                extra == null ? 0 : Double.parseDouble(f[head.indexOf(extra)])});
+        }
+        return rows;
+    }
+
+    @Test
+    void benchRunsEveryCellResumesAfterAKillAndSkipsFinishedCells() throws Exception {
+        Path g = grid(GRID);
+        Path ref = tmp.resolve("ref");
+        CliTest.Result r = CliTest.run("bench", "--grid", g.toString(), "--out", ref.toString());
+        assertEquals(0, r.code(), r.err());
+        List<String> expected = results(ref);
+        assertEquals(4, expected.size(), "header + 3 cells");
+        assertTrue(expected.get(1).startsWith("synthetic,badnets,none,0,done"), "none runs first: " + expected);
+        String md = Files.readString(ref.resolve("results.md"));
+        assertTrue(md.contains("| attack | none | spectral | abl |") && md.contains("| badnets |"), md);
+        Map<?, ?> spectral = Json.MAPPER.convertValue(Json.read(cell(ref, "spectral").resolve("summary.json")), Map.class);
+        assertTrue(spectral.get("der") instanceof Number, "DER against the none cell: " + spectral);
+
+        // ABL isolates exactly round(1 % of 400) = 4 samples: those with the lowest isolation loss.
+        List<double[]> abl = scores(cell(ref, "abl"), "isolation_loss");
+        assertEquals(AntiBackdoorLearning.isolationCount(400, 0.01), abl.stream().filter(x -> x[2] == 1).count());
+        double maxIsolated = abl.stream().filter(x -> x[2] == 1).mapToDouble(x -> x[3]).max().orElseThrow();
+        assertTrue(abl.stream().filter(x -> x[2] == 0).allMatch(x -> x[3] >= maxIsolated), "isolated = lowest losses");
+        // Spectral removes floor(1.5 x 0.1 x n_c) of every class: its highest-suspicion samples.
+        List<double[]> sp = scores(cell(ref, "spectral"), null);
+        for (int c = 0; c < 4; c++) {
+            int cls = c;
+            List<double[]> in = sp.stream().filter(x -> x[0] == cls).sorted(Comparator.comparingDouble(x -> -x[1])).toList();
+            long k = (long) Math.floor(1.5 * 0.1 * in.size());
+            assertEquals(k, in.stream().filter(x -> x[2] == 1).count(), "class " + c);
+            assertTrue(in.subList(0, (int) k).stream().allMatch(x -> x[2] == 1), "class " + c + ": top scores removed");
+        }
+
+        // The same bench killed in the middle of the spectral cell's retraining, then run again.
+        Path bench = tmp.resolve("bench");
+        Path marker = tmp.resolve("marker");
+        ProcessBuilder pb = new ProcessBuilder(CbdProcess.command("bench", "--grid", g.toString(), "--out", bench.toString()))
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("killed.log").toFile());
+        pb.environment().putAll(Map.of("CBD4J_TEST_PAUSE", "batch:retrain:2:3", "CBD4J_TEST_MARKER", marker.toString()));
+        Process p = pb.start();
+        long deadline = System.currentTimeMillis() + 180_000;
+        while (!Files.exists(marker)) {
+            assertTrue(p.isAlive(), "bench died before the pause: " + Files.readString(tmp.resolve("killed.log")));
+            assertTrue(System.currentTimeMillis() < deadline, "pause reached in time");
+            Thread.sleep(100);
+        }
+        p.destroyForcibly();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertTrue(Files.isRegularFile(cell(bench, "none").resolve("summary.json")));
+        assertFalse(Files.exists(cell(bench, "spectral").resolve("summary.json")));
+        long noneTime = Files.getLastModifiedTime(cell(bench, "none").resolve("summary.json")).toMillis();
+
+        r = CliTest.run("bench", "--grid", g.toString(), "--out", bench.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("none seed 0: finished earlier, skipped"), r.err());
+        assertEquals(noneTime, Files.getLastModifiedTime(cell(bench, "none").resolve("summary.json")).toMillis());
+        Map<?, ?> resumed = Json.MAPPER.convertValue(Json.read(cell(bench, "spectral").resolve("summary.json")), Map.class);
+        assertEquals("retrain epoch 1", resumed.get("resumed_from"));
+        assertEquals(expected, results(bench), "killed and resumed bench = uninterrupted bench");
+
+        // A third run has nothing left to do.
+        r = CliTest.run("bench", "--grid", g.toString(), "--out", bench.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(3, r.err().lines().filter(l -> l.endsWith("finished earlier, skipped")).count(), r.err());
+        assertEquals(expected, results(bench));
+    }
+
+    @Test
+    void badGridsAndForeignDirectoriesGiveOneLineAndWriteNothing() throws Exception {
+        Path out = tmp.resolve("out");
+        String[][] cases = {
+            {GRID.replace("abl]", "abl, strip]"), "'defenses' holds text 'strip'; known: none, cbd, abl"},
+            {GRID.replace("epochs: 2", "epochs: two"), "key 'train.epochs' expects a whole number"},
+            {GRID.replace("lr: 0.05", "poison-rate: 1.5"), "grid cell synthetic/badnets/none/seed 0: --poison-rate"},
+            {"datasets: [synthetic\n", "not valid YAML/JSON"},
+        };
+        for (String[] c : cases) {
+            CliTest.Result r = CliTest.run("bench", "--grid", grid(c[0]).toString(), "--out", out.toString());
+            assertEquals(2, r.code(), c[1]);
+            List<String> errLines = r.err().lines().toList();
+            assertEquals(1, errLines.size(), r.err());
+            assertTrue(errLines.get(0).startsWith("cbd: error: ") && errLines.get(0).contains(c[1]), errLines.get(0));
+            assertFalse(Files.exists(out), "nothing written for " + c[1]);
+        }
+        Files.createDirectories(out.resolve("something"));
+        CliTest.Result r = CliTest.run("bench", "--grid", grid(GRID).toString(), "--out", out.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("holds no bench"), r.err());
+        Files.writeString(out.resolve(BenchCommand.GRID_RECORD), "{}");
+        r = CliTest.run("bench", "--grid", grid(GRID).toString(), "--out", out.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("holds a bench of another grid"), r.err());
+    }
+}
