@@ -76,8 +76,7 @@ public final class Experiment {
 
         static TrainTestSplit load(RunConfig cfg) throws IOException {
             cfg.validate();
-            return DatasetResolver.defaults()
-                    .load(cfg.dataset(), cfg.data() == null ? null : Path.of(cfg.data()), cfg.seed(), cfg.dataOptions());
+            return loadData(cfg.dataset(), cfg.data(), cfg.seed(), cfg.dataOptions());
         }
 
         static Prepared poison(RunConfig cfg, TrainTestSplit split) throws IOException {
@@ -86,6 +85,17 @@ public final class Experiment {
             return new Prepared(split, Attacks.create(cfg.attack(), cfg.attackOptions())
                     .poison(train, split.test(), cfg.attackConfig()));
         }
+    }
+
+    /** Loads a dataset by name and says how long it took (the loaders' speed is part of RESULTS). */
+    static TrainTestSplit loadData(String dataset, String dir, long seed, org.cbd4j.data.DataOptions options)
+            throws IOException {
+        long t0 = System.nanoTime();
+        TrainTestSplit split = DatasetResolver.defaults().load(dataset, dir == null ? null : Path.of(dir), seed, options);
+        System.err.printf(Locale.ROOT, "cbd4j: loaded %s (%d training, %d test images, %dx%dx%d) in %.2f s%n", dataset,
+                split.train().size(), split.test().size(), split.train().channels(), split.train().height(),
+                split.train().width(), (System.nanoTime() - t0) / 1e9);
+        return split;
     }
 
     /** Runs {@code cfg} in the given mode; see {@link #run(RunConfig, boolean, Map, String)}. */

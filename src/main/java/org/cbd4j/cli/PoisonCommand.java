@@ -11,7 +11,6 @@ import org.cbd4j.attack.AttackConfig;
 import org.cbd4j.attack.Attacks;
 import org.cbd4j.attack.PoisonedData;
 import org.cbd4j.data.DataOptions;
-import org.cbd4j.data.DatasetResolver;
 import org.cbd4j.data.DatasetWriter;
 import org.cbd4j.data.ImageDataset;
 import org.cbd4j.data.TrainTestSplit;
@@ -74,7 +73,7 @@ final class PoisonCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--out " + dest + " already exists (use --force to replace it)");
         }
         DataOptions dataOptions = new DataOptions(d.imageSize, d.channels, d.skipUnreadable);
-        TrainTestSplit split = DatasetResolver.defaults().load(d.dataset, d.data == null ? null : Path.of(d.data), seed, dataOptions);
+        TrainTestSplit split = Experiment.loadData(d.dataset, d.data, seed, dataOptions);
         ImageDataset train = d.limitTrain > 0 ? split.train().limit(d.limitTrain) : split.train();
         String fmt = format == null ? DatasetWriter.defaultFormat(train) : format;
         DatasetWriter.check(fmt, train);
