@@ -40,7 +40,9 @@ class CliTest {
         assertEquals(0, r.code());
         for (String opt : new String[] {"--dataset", "--data", "--limit-train", "--attack", "--poison-rate", "--target",
             "--all-to-all", "--defense", "--fb-epochs", "--epochs", "--no-mi", "--no-reweight", "--model",
-            "--batch-size", "--lr", "--seed", "--out"}) {
+            "--batch-size", "--lr", "--seed", "--out", "--abl-isolation-epochs", "--abl-isolation-ratio", "--abl-gamma",
+            "--abl-unlearn-epochs", "--abl-unlearn-lr", "--expected-poison-rate", "--ac-dims", "--ac-threshold",
+            "activation-clustering"}) {
             assertTrue(r.out().contains(opt), opt + " missing from help");
         }
         assertTrue(r.out().contains("Default: 0.1"), "defaults are shown");
@@ -79,6 +81,12 @@ class CliTest {
         assertUsageError(run("train", "--dataset", "imagenet", "--out", out), "unknown dataset");
         assertUsageError(run("train", "--no-such-flag", "--out", out), "--no-such-flag");
         assertUsageError(run("train"), "--out");
+        assertUsageError(run("train", "--defense", "magic", "--out", out), "known: none, cbd, abl, spectral, activation-clustering");
+        assertUsageError(run("train", "--defense", "abl", "--abl-isolation-ratio", "1.5", "--out", out), "--abl-isolation-ratio");
+        assertUsageError(run("train", "--defense", "abl", "--abl-unlearn-lr", "-1", "--out", out), "--abl-unlearn-lr");
+        assertUsageError(run("train", "--defense", "spectral", "--expected-poison-rate", "0.8", "--out", out),
+                "--expected-poison-rate");
+        assertUsageError(run("train", "--defense", "activation-clustering", "--ac-dims", "0", "--out", out), "--ac-dims");
         assertFalse(Files.exists(tmp.resolve("run")), "nothing written for a bad command line");
     }
 
