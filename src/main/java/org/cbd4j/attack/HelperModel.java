@@ -81,7 +81,7 @@ final class HelperModel {
                 Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException raced) {
                 // Another process cached the same model meanwhile: keep theirs.
-                org.cbd4j.report.RunDirectory.deleteTree(tmp);
+                org.cbd4j.data.Directories.deleteTree(tmp);
             }
             return net;
         } catch (IOException e) {

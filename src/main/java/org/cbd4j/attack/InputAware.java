@@ -204,7 +204,7 @@ public final class InputAware extends TriggerAttack {
             try {
                 java.nio.file.Files.move(tmp, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException raced) {
-                org.cbd4j.report.RunDirectory.deleteTree(tmp);
+                org.cbd4j.data.Directories.deleteTree(tmp);
             }
         } catch (IOException | ai.djl.MalformedModelException e) {
             throw new UncheckedIOException("input-aware cache " + dir + ": " + e.getMessage(),

@@ -1,5 +1,6 @@
 package org.cbd4j.cli;
 
+import org.cbd4j.data.Directories;
 import com.fasterxml.jackson.core.type.TypeReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -169,7 +170,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         boolean nonEmpty = Files.isDirectory(out) && Files.list(out).findAny().isPresent();
         if (nonEmpty && force) {
-            RunDirectory.deleteTree(out);
+            Directories.deleteTree(out);
         } else if (nonEmpty && !Files.isRegularFile(record)) {
             throw new IllegalArgumentException("--out " + out + " is not empty and holds no bench (no " + GRID_RECORD
                     + "); use another --out or --force");

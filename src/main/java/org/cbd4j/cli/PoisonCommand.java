@@ -1,5 +1,6 @@
 package org.cbd4j.cli;
 
+import org.cbd4j.data.Directories;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,11 +108,11 @@ final class PoisonCommand implements Callable<Integer> {
             String cmd = Main.commandLine("poison", spec.commandLine().getParseResult().originalArgs().toArray(new String[0]));
             Json.write(tmp.resolve("poison.json"), Provenance.capture(config, seed, split.source(), cmd));
             if (force) {
-                RunDirectory.deleteTree(dest);
+                Directories.deleteTree(dest);
             }
             Files.move(tmp, dest, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException e) {
-            RunDirectory.deleteTree(tmp);
+            Directories.deleteTree(tmp);
             throw e;
         }
         System.out.printf("%s: %d of %d training images poisoned by %s (%s layout) -> %s%n", d.dataset,

@@ -37,7 +37,7 @@ public final class CifarArchive {
     /** Extracts the regular files of {@code archive} into {@code target} (which must not exist yet). */
     public static void extract(Path archive, Path target) throws IOException {
         Path tmp = target.resolveSibling("." + target.getFileName() + ".extracting");
-        deleteTree(tmp);
+        Directories.deleteTree(tmp);
         Files.createDirectories(tmp);
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(archive), 1 << 16);
                 TarArchiveInputStream tar = new TarArchiveInputStream(new GZIPInputStream(raw, 1 << 16))) {
@@ -74,7 +74,7 @@ public final class CifarArchive {
                 throw new DatasetFormatException(archive, "holds no CIFAR-10 batches (data_batch_1.bin, test_batch.bin)");
             }
         } catch (IOException e) {
-            deleteTree(tmp);
+            Directories.deleteTree(tmp);
             if (e instanceof DatasetFormatException) {
                 throw e;
             }
@@ -83,15 +83,4 @@ public final class CifarArchive {
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    /** Removes a directory tree, if it exists. */
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var s = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) s.sorted(java.util.Comparator.reverseOrder())::iterator) {
-                Files.delete(p);
-            }
-        }
-    }
 }

@@ -141,7 +141,7 @@ public final class DatasetResolver {
         if (Files.isRegularFile(dir.resolve("test_batch.bin"))) {
             return dir;
         }
-        CifarArchive.deleteTree(dir); // an incomplete earlier copy
+        Directories.deleteTree(dir); // an incomplete earlier copy
         Path archive = cacheDir.resolve("cifar-10-binary.tar.gz");
         try {
             System.err.println("cbd4j: downloading CIFAR-10 from " + cifarUrl);

@@ -1,9 +1,9 @@
 package org.cbd4j.report;
 
+import org.cbd4j.data.Directories;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -37,7 +37,7 @@ public final class RunDirectory {
             if (!force) {
                 throw new IllegalArgumentException("--out " + dir + " already exists and is not empty (use --force to replace it)");
             }
-            deleteTree(dir);
+            Directories.deleteTree(dir);
         }
         try {
             Files.createDirectories(dir);
@@ -157,7 +157,7 @@ public final class RunDirectory {
                 }
             }
         } finally {
-            deleteTree(tmp);
+            Directories.deleteTree(tmp);
         }
     }
 
@@ -167,15 +167,4 @@ public final class RunDirectory {
         }
     }
 
-    /** Removes a directory tree, if it exists. */
-    public static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
-                Files.delete(p);
-            }
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package org.cbd4j.train;
 
+import org.cbd4j.data.Directories;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedInputStream;
@@ -14,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -92,7 +92,7 @@ public final class Checkpoints {
         } catch (IOException e) {
             // A full or failing disk: drop the half-written checkpoint; latest.json still names the previous one.
             sequence--;
-            deleteTree(dir);
+            Directories.deleteTree(dir);
             Files.deleteIfExists(root.resolve(".latest.json.tmp"));
             throw e;
         }
@@ -129,20 +129,10 @@ public final class Checkpoints {
         try (Stream<Path> s = Files.list(root)) {
             for (Path p : (Iterable<Path>) s::iterator) {
                 if (Files.isDirectory(p) && !p.getFileName().toString().equals(keep)) {
-                    deleteTree(p);
+                    Directories.deleteTree(p);
                 }
             }
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 }
