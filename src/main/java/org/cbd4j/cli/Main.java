@@ -54,7 +54,9 @@ public final class Main implements Runnable {
     }
 
     static String commandLine(String sub, String[] args) {
-        return "cbd " + sub + " " + String.join(" ", args);
+        // picocli's original arguments start with the subcommand's name when it was parsed from main.
+        boolean named = args.length > 0 && args[0].equals(sub);
+        return "cbd " + (named ? "" : sub + " ") + String.join(" ", args);
     }
 
     /** Reports the jar's version. */

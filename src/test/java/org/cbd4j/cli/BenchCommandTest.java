@@ -72,6 +72,8 @@ class BenchCommandTest {
         assertTrue(md.contains("| attack | none | spectral | abl |") && md.contains("| badnets |"), md);
         Map<?, ?> spectral = Json.MAPPER.convertValue(Json.read(cell(ref, "spectral").resolve("summary.json")), Map.class);
         assertTrue(spectral.get("der") instanceof Number, "DER against the none cell: " + spectral);
+        assertEquals("cbd bench --grid " + g + " --out " + ref,
+                Json.read(cell(ref, "abl").resolve("config.json")).get("commandLine").asText(), "provenance of a cell");
 
         // ABL isolates exactly round(1 % of 400) = 4 samples: those with the lowest isolation loss.
         List<double[]> abl = scores(cell(ref, "abl"), "isolation_loss");

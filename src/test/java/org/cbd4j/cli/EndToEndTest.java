@@ -47,6 +47,8 @@ class EndToEndTest {
         assertEquals("cbd", s.get("config").get("defense").asText());
         JsonNode cfg = Json.read(run.resolve("config.json"));
         assertEquals(1, cfg.get("seed").asLong());
+        assertTrue(cfg.get("commandLine").asText().startsWith("cbd train --dataset synthetic --attack badnets"),
+                cfg.get("commandLine").asText());
         assertEquals("synthetic", cfg.get("data").get("dataset").asText());
         // 2 f_B epochs + 3 f_C epochs + header.
         assertEquals(6, Files.readAllLines(run.resolve("metrics.csv")).size());
