@@ -75,7 +75,6 @@ public final class Experiment {
         }
 
         static TrainTestSplit load(RunConfig cfg) throws IOException {
-            cfg.validate();
             return loadData(cfg.dataset(), cfg.data(), cfg.seed(), cfg.dataOptions());
         }
 
@@ -102,13 +101,13 @@ public final class Experiment {
     public static Map<String, Object> run(RunConfig cfg, Mode mode, Map<String, Object> baseline, String commandLine)
             throws IOException {
         long start = System.nanoTime();
+        cfg.validate(); // before any data is read
         return run(cfg, mode, baseline, commandLine, Prepared.of(cfg), start);
     }
 
-    /** Runs {@code cfg} on data already loaded and poisoned for it. */
+    /** Runs a validated {@code cfg} on data already loaded and poisoned for it. */
     static Map<String, Object> run(RunConfig cfg, Mode mode, Map<String, Object> baseline, String commandLine,
             Prepared prepared, long start) throws IOException {
-        cfg.validate();
         TrainTestSplit split = prepared.split();
         PoisonedData pd = prepared.poisoned();
         var train = pd.train();

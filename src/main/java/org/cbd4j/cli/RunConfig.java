@@ -66,9 +66,7 @@ public record RunConfig(
         dataOptions();
         Attacks.create(attack, attackOptions);
         Models.validate(model);
-        if (!DEFENSES.contains(defense)) {
-            throw new IllegalArgumentException("unknown defense '" + defense + "'; known: " + String.join(", ", DEFENSES));
-        }
+        createDefense(); // an unknown name lists the known ones; each defense checks its own options
         if (!"none".equals(attack) && !(poisonRate > 0 && poisonRate <= 1)) {
             throw new IllegalArgumentException("--poison-rate must be in (0, 1], got " + poisonRate);
         }
@@ -82,12 +80,6 @@ public record RunConfig(
             throw new IllegalArgumentException("--weight-decay must be >= 0, got " + weightDecay);
         }
         trainConfig().validate();
-        if ("cbd".equals(defense)) {
-            cbdConfig().validate();
-        }
-        if (!"none".equals(defense) && !"cbd".equals(defense)) {
-            baselineOptions.validate();
-        }
         return this;
     }
 

@@ -38,7 +38,7 @@ public final class ActivationClustering extends FilterAndRetrain {
 
     @Override
     Screening screen(Network net, ImageDataset train, long seed) {
-        float[][] features = FeatureSpace.embeddings(net, train, SpectralSignatures.FEATURE_BATCH);
+        float[][] features = org.cbd4j.eval.Evaluator.embeddings(net, train, SpectralSignatures.FEATURE_BATCH);
         int n = train.size();
         float[] suspicion = new float[n];
         boolean[] flagged = new boolean[n];

@@ -8,14 +8,12 @@ import ai.djl.training.GradientCollector;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import org.cbd4j.data.ImageDataset;
 import org.cbd4j.eval.Evaluator;
 import org.cbd4j.model.Network;
 import org.cbd4j.train.Adam;
 import org.cbd4j.train.Batches;
-import org.cbd4j.train.Checkpoints;
 import org.cbd4j.train.DivergenceException;
 import org.cbd4j.train.LearningRate;
 import org.cbd4j.train.Learner;
@@ -88,18 +86,11 @@ public final class CbdDefense implements Defense {
                 .vectors("weights", () -> Map.of("w", weights), m -> System.arraycopy(m.get("w"), 0, weights, 0,
                         weights.length));
 
-        int fbStart = 0;
-        int fcStart = 0;
-        Optional<Checkpoints.Checkpoint> resume = ctx.checkpointer().resumePoint();
-        if (resume.isPresent()) {
-            state.restore(resume.get());
-            boolean inStage2 = "f_C".equals(resume.get().stage());
-            fbStart = inStage2 ? cbd.fbEpochs() : resume.get().epochsDone();
-            fcStart = inStage2 ? resume.get().epochsDone() : 0;
-        }
+        StagePlan plan = new StagePlan(ctx, "f_B", "f_C");
+        plan.restore(state);
 
         // Stage 1: f_B at a constant rate, stopped early on purpose.
-        for (int e = fbStart; e < cbd.fbEpochs(); e++) {
+        for (int e = plan.done("f_B"); e < cbd.fbEpochs(); e++) {
             double loss = SupervisedTraining.epoch("f_B", fB, fbLearner, train, fbCfg, e);
             ctx.listener().epochEnd("f_B", e, fB, Map.of("loss", loss), null);
             ctx.checkpointer().save("f_B", e + 1, state);
@@ -110,7 +101,7 @@ public final class CbdDefense implements Defense {
         // away; f_B then finds that poisoned sample hard, and the paper's per-batch l_B gives it a
         // large weight, teaching f_C the target label for partly triggered images.
         float[] staticLossB = cbd.paperWeighting() ? null : Evaluator.predict(fB, train, 256).losses();
-        for (int e = fcStart; e < cfg.epochs(); e++) {
+        for (int e = plan.done("f_C"); e < cfg.epochs(); e++) {
             fcLr.set(schedule.at(e));
             criticLr.set(criticSchedule.at(e));
             Map<String, Double> stats = stage2Epoch(fB, fC, critic, fcLearner, criticLearner, spectral, train, cfg, e,

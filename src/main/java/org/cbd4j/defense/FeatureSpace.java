@@ -1,16 +1,12 @@
 package org.cbd4j.defense;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.Random;
-import org.cbd4j.data.ImageDataset;
-import org.cbd4j.model.Network;
-import org.cbd4j.train.Batches;
 
 /**
- * Penultimate-layer features and their principal directions, for the defenses that inspect a
+ * Principal directions of penultimate-layer features, for the defenses that inspect a
  * trained model's representation (spectral signatures, activation clustering). DJL has no SVD or
  * eigen-solver, so the top directions come from power iteration with deflation on X^T X, composed
  * of DJL matrix products.
@@ -20,25 +16,6 @@ final class FeatureSpace {
     static final int POWER_ITERATIONS = 200;
 
     private FeatureSpace() {}
-
-    /** The embedding of every image in inference mode, one row per image. */
-    static float[][] embeddings(Network net, ImageDataset data, int batchSize) {
-        int n = data.size();
-        float[][] out = new float[n][];
-        int[] order = Batches.identity(n);
-        for (int from = 0; from < n; from += batchSize) {
-            int to = Math.min(n, from + batchSize);
-            try (NDManager bm = net.manager().newSubManager()) {
-                NDArray z = net.forward(new NDList(Batches.images(bm, data, order, from, to)), false).get(1);
-                int d = (int) z.getShape().get(1);
-                float[] flat = z.toFloatArray();
-                for (int k = 0; k < to - from; k++) {
-                    out[from + k] = java.util.Arrays.copyOfRange(flat, k * d, (k + 1) * d);
-                }
-            }
-        }
-        return out;
-    }
 
     /** The sample indices of each class, in ascending order. */
     static int[][] byClass(int[] labels, int numClasses) {

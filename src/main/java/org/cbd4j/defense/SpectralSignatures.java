@@ -32,7 +32,7 @@ public final class SpectralSignatures extends FilterAndRetrain {
 
     @Override
     Screening screen(Network net, ImageDataset train, long seed) {
-        float[][] features = FeatureSpace.embeddings(net, train, FEATURE_BATCH);
+        float[][] features = org.cbd4j.eval.Evaluator.embeddings(net, train, FEATURE_BATCH);
         int n = train.size();
         float[] suspicion = new float[n];
         boolean[] flagged = new boolean[n];
