@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.cbd4j.data.ImageDataset;
 import org.cbd4j.data.SyntheticImages;
 import org.cbd4j.defense.CbdConfig;
+import org.cbd4j.defense.CbdOptions;
 import org.cbd4j.defense.CbdDefense;
 import org.cbd4j.defense.DefenseContext;
 import org.cbd4j.defense.DefenseResult;
@@ -77,7 +78,7 @@ final class BenchSpeedCommand implements Callable<Integer> {
             DefenseContext ctx = new DefenseContext(data, model, cfg, (stage, epoch, net, scalars, w) -> {
                 marks["f_B".equals(stage) ? 1 : 2] = System.nanoTime();
             }, org.cbd4j.defense.Checkpointer.none());
-            try (DefenseResult r = new CbdDefense(new CbdConfig(1, true, true, 1f, 0.2f, false)).apply(ctx)) {
+            try (DefenseResult r = new CbdDefense(new CbdConfig(1, true, true, 1f, 0.2f, false, CbdOptions.DEFAULTS)).apply(ctx)) {
                 System.out.printf(Locale.ROOT, "%s %dx%dx%d batch %d, %d images: f_B epoch %.1f s, f_C epoch (MI on) %.1f s%n",
                         model, channels, size, size, batchSize, images, (marks[1] - marks[0]) / 1e9,
                         (marks[2] - marks[1]) / 1e9);

@@ -211,6 +211,9 @@ public final class Experiment {
                         ((Number) baseline.get("asr")).doubleValue(), fin[0], fin[1]);
                 summary.put("der", num(der));
             }
+            if (!result.report().isEmpty()) {
+                summary.put("defense_report", result.report());
+            }
             run.saveModel(result.model(), prov);
             for (Network aux : result.auxiliary().values()) {
                 run.saveModel(aux, prov);

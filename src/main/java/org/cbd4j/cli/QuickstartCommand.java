@@ -29,8 +29,9 @@ final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--epochs", defaultValue = "12", description = "Epochs of each final model. Default: ${DEFAULT-VALUE}.")
     int epochs;
 
-    @Option(names = "--fb-epochs", defaultValue = "1", description = "CBD f_B epochs. Default: ${DEFAULT-VALUE}.")
-    int fbEpochs;
+    @Option(names = "--fb-epochs", paramLabel = "N|auto", defaultValue = "auto",
+            description = "CBD f_B epochs, or auto (stop when f_B has captured the trigger). Default: ${DEFAULT-VALUE}.")
+    String fbEpochs;
 
     @Option(names = "--limit-train", defaultValue = "0", description = "Use only the first N training images. Default: all.")
     int limitTrain;
@@ -65,7 +66,7 @@ final class QuickstartCommand implements Callable<Integer> {
     private RunConfig config(String defense, Path dir) {
         List<String> args = new java.util.ArrayList<>(List.of("--dataset", "fashion-mnist", "--limit-train",
                 String.valueOf(limitTrain), "--attack", "badnets", "--poison-rate", "0.1", "--target", "0", "--defense", defense,
-                "--fb-epochs", String.valueOf(fbEpochs), "--epochs", String.valueOf(epochs), "--model", model, "--batch-size",
+                "--fb-epochs", fbEpochs, "--epochs", String.valueOf(epochs), "--model", model, "--batch-size",
                 String.valueOf(batchSize), "--seed", String.valueOf(seed)));
         if (data != null) {
             args.addAll(List.of("--data", data));

@@ -6,6 +6,7 @@ import org.cbd4j.attack.Attacks;
 import org.cbd4j.data.DatasetResolver;
 import org.cbd4j.defense.BaselineOptions;
 import org.cbd4j.defense.CbdConfig;
+import org.cbd4j.defense.CbdOptions;
 import org.cbd4j.defense.Defenses;
 import org.cbd4j.model.Models;
 import org.cbd4j.train.Augmentation;
@@ -44,6 +45,7 @@ public record RunConfig(
         long seed,
         AttackOptions attackOptions,
         BaselineOptions baselineOptions,
+        CbdOptions cbdOptions,
         String out) {
 
     /** Configs written before image-size and channels existed read back with 0: use the defaults. */
@@ -52,6 +54,8 @@ public record RunConfig(
         channels = channels == 0 ? org.cbd4j.data.DataOptions.DEFAULTS.channels() : channels;
         attackOptions = attackOptions == null ? AttackOptions.DEFAULTS : attackOptions;
         baselineOptions = baselineOptions == null ? BaselineOptions.DEFAULTS : baselineOptions;
+        // Configs written before cbd4j's own CBD options existed ran without them.
+        cbdOptions = cbdOptions == null ? CbdOptions.LEGACY : cbdOptions;
     }
 
     /** Defenses accepted by {@code --defense}. */
@@ -87,7 +91,7 @@ public record RunConfig(
     public RunConfig withOut(String dir) {
         return new RunConfig(dataset, data, imageSize, channels, skipUnreadable, limitTrain, attack, poisonRate, target, allToAll, defense, fbEpochs, epochs,
                 noMi, noReweight, paperWeighting, miLambda, criticLr, model, batchSize, lr, momentum, weightDecay, augment,
-                flip, seed, attackOptions, baselineOptions, dir);
+                flip, seed, attackOptions, baselineOptions, cbdOptions, dir);
     }
 
     /**
@@ -109,7 +113,12 @@ public record RunConfig(
         m.put("target", target);
         m.put("all-to-all", allToAll);
         m.put("defense", defense);
-        m.put("fb-epochs", fbEpochs);
+        m.put("fb-epochs", fbEpochs == CbdConfig.AUTO ? "auto" : String.valueOf(fbEpochs));
+        m.put("fb-max-epochs", cbdOptions.fbMaxEpochs());
+        m.put("batch-weights", cbdOptions.batchWeights());
+        m.put("no-intervention", !cbdOptions.intervention());
+        m.put("intervention-rate", cbdOptions.interventionRate());
+        m.put("inversion-steps", cbdOptions.inversionSteps());
         m.put("epochs", epochs);
         m.put("no-mi", noMi);
         m.put("no-reweight", noReweight);
@@ -166,7 +175,7 @@ public record RunConfig(
     }
 
     public CbdConfig cbdConfig() {
-        return new CbdConfig(fbEpochs, !noMi, !noReweight, miLambda, criticLr, paperWeighting);
+        return new CbdConfig(fbEpochs, !noMi, !noReweight, miLambda, criticLr, paperWeighting, cbdOptions);
     }
 
     /** The defense this config names. */

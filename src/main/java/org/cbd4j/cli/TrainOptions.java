@@ -19,9 +19,13 @@ final class TrainOptions {
     @Mixin
     BaselineFlags baselineFlags = new BaselineFlags();
 
-    @Option(names = "--fb-epochs", paramLabel = "N", defaultValue = "5",
-            description = "CBD stage 1: epochs of the deliberately backdoored f_B. Default: ${DEFAULT-VALUE}.")
-    int fbEpochs;
+    @Option(names = "--fb-epochs", paramLabel = "N|auto", defaultValue = "auto",
+            description = "CBD stage 1: epochs of the deliberately backdoored f_B; auto stops when f_B's losses show "
+                    + "a captured trigger (at most --fb-max-epochs). Default: ${DEFAULT-VALUE}.")
+    String fbEpochs = "auto";
+
+    @Mixin
+    CbdFlags cbdFlags = new CbdFlags();
 
     @Option(names = "--epochs", paramLabel = "N", defaultValue = "100",
             description = "Epochs of the final model (f_C for cbd). Default: ${DEFAULT-VALUE}.")
@@ -78,8 +82,8 @@ final class TrainOptions {
         PoisonFlags p = poisonFlags;
         boolean flip = !noFlip && !"synthetic".equals(d.dataset);
         return new RunConfig(d.dataset, d.data, d.imageSize, d.channels, d.skipUnreadable, d.limitTrain, p.attack,
-                p.poisonRate, p.target, p.allToAll, defense, fbEpochs, epochs, noMi, noReweight, paperWeighting, miLambda,
+                p.poisonRate, p.target, p.allToAll, defense, CbdFlags.parseFbEpochs(fbEpochs), epochs, noMi, noReweight, paperWeighting, miLambda,
                 criticLr, model, batchSize, lr, momentum, weightDecay, !noAugment, flip, seed, p.attackFlags.toOptions(),
-                baselineFlags.toOptions(), out);
+                baselineFlags.toOptions(), cbdFlags.toOptions(), out);
     }
 }

@@ -1,14 +1,14 @@
 package org.cbd4j.defense;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.GradientCollector;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
+import java.util.stream.IntStream;
 import org.cbd4j.data.ImageDataset;
 import org.cbd4j.eval.Evaluator;
 import org.cbd4j.model.Network;
@@ -17,7 +17,6 @@ import org.cbd4j.train.Batches;
 import org.cbd4j.train.DivergenceException;
 import org.cbd4j.train.LearningRate;
 import org.cbd4j.train.Learner;
-import org.cbd4j.train.Losses;
 import org.cbd4j.train.NesterovSgd;
 import org.cbd4j.train.Progress;
 import org.cbd4j.train.Seeds;
@@ -58,12 +57,14 @@ public final class CbdDefense implements Defense {
     public DefenseResult apply(DefenseContext ctx) throws IOException {
         TrainConfig cfg = ctx.config();
         ImageDataset train = ctx.train();
+        CbdOptions opt = cbd.options();
         Network fB = Network.forData("f_B", ctx.architecture(), train);
         Network fC = Network.forData("f_C", ctx.architecture(), train);
         MiCritic critic = new MiCritic(fC.block().embeddingSize());
 
-        TrainConfig fbCfg = new TrainConfig(cbd.fbEpochs(), cfg.batchSize(), cfg.lr(), cfg.momentum(),
-                cfg.weightDecay(), cfg.augmentation(), cfg.seed() + 1);
+        int fbMax = cbd.autoFbEpochs() ? opt.fbMaxEpochs() : cbd.fbEpochs();
+        TrainConfig fbCfg = new TrainConfig(fbMax, cfg.batchSize(), cfg.lr(), cfg.momentum(), cfg.weightDecay(),
+                cfg.augmentation(), cfg.seed() + 1);
         NesterovSgd fbSgd = new NesterovSgd(new LearningRate(cfg.lr()), cfg.momentum(), cfg.weightDecay());
         Learner fbLearner = new Learner(fB.block(), fbSgd);
         StepSchedule schedule = StepSchedule.reference(cfg.lr(), cfg.epochs());
@@ -72,40 +73,80 @@ public final class CbdDefense implements Defense {
         Learner fcLearner = new Learner(fC.block(), fcSgd);
         int criticStep = Math.max(1, Math.round(cfg.epochs() * 0.2f));
         StepSchedule criticSchedule = new StepSchedule(cbd.criticLr(), 0.1f,
-                java.util.stream.IntStream.rangeClosed(1, 4).map(k -> k * criticStep).toArray());
+                IntStream.rangeClosed(1, 4).map(k -> k * criticStep).toArray());
         LearningRate criticLr = new LearningRate(cbd.criticLr());
         Adam criticAdam = Adam.withDefaults(criticLr);
         Learner criticLearner = new Learner(critic.block(), criticAdam);
         SpectralNorm spectral = new SpectralNorm(5);
         float[] weights = new float[train.size()];
+        float[] lastLossC = new float[train.size()];
+        Arrays.fill(lastLossC, (float) Math.log(train.numClasses())); // an untrained f_C's loss
+        Map<String, float[]> patterns = new TreeMap<>();
+        FbCapture capture = new FbCapture(train.labels(), train.numClasses());
+        float[] stage1Done = {0};
         TrainingState state = new TrainingState()
                 .block("f_B", fB.block()).block("f_C", fC.block()).block("critic", critic.block())
                 .optimizer("f_B", fbSgd, fB.manager()).optimizer("f_C", fcSgd, fC.manager())
                 .optimizer("critic", criticAdam, critic.model().getNDManager())
                 .vectors("spectral", spectral::vectors, spectral::restore)
-                .vectors("weights", () -> Map.of("w", weights), m -> System.arraycopy(m.get("w"), 0, weights, 0,
-                        weights.length));
+                .vectors("weights", () -> Map.of("w", weights), m -> copy(m.get("w"), weights))
+                .vectors("loss_fc", () -> Map.of("l", lastLossC), m -> copy(m.get("l"), lastLossC))
+                .vectors("patterns", () -> patterns, m -> {
+                    patterns.clear();
+                    patterns.putAll(m);
+                })
+                .vectors("stage1", () -> Map.of("capture", capture.flags(), "done", stage1Done), m -> {
+                    capture.restore(m.get("capture"));
+                    stage1Done[0] = m.get("done")[0];
+                });
 
         StagePlan plan = new StagePlan(ctx, "f_B", "f_C");
         plan.restore(state);
+        Map<String, Object> report = new LinkedHashMap<>();
 
         // Stage 1: f_B at a constant rate, stopped early on purpose.
-        for (int e = plan.done("f_B"); e < cbd.fbEpochs(); e++) {
+        for (int e = plan.done("f_B"); e < fbMax && stage1Done[0] == 0; e++) {
             double loss = SupervisedTraining.epoch("f_B", fB, fbLearner, train, fbCfg, e);
             ctx.listener().epochEnd("f_B", e, fB, Map.of("loss", loss), null);
+            if (cbd.autoFbEpochs()) {
+                FbCapture.Observation o = capture.observe(e, Evaluator.predict(fB, train, 256).losses());
+                System.err.println("cbd4j: f_B capture check " + o.toMap());
+                if (o.captured()) {
+                    stage1Done[0] = 1;
+                }
+            }
             ctx.checkpointer().save("f_B", e + 1, state);
         }
+        if (cbd.autoFbEpochs()) {
+            int epochs = capture.history().size();
+            boolean captured = !capture.history().isEmpty() && capture.history().get(epochs - 1).captured();
+            report.put("fb_epochs_rule", "auto: stop when ln(l_B) splits into separate populations (Ashman's D > 2) "
+                    + "with a low group under half of the data, or when the same class's median ln(l_B) is more than "
+                    + FbCapture.ANOMALY + " scaled MADs below the median class in " + FbCapture.CONFIRM
+                    + " consecutive epochs; cap " + fbMax);
+            report.put("fb_epochs", epochs);
+            report.put("fb_captured", captured);
+            report.put("fb_checks", capture.history().stream().map(FbCapture.Observation::toMap).toList());
+            System.err.println("cbd4j: stage 1 ends after " + epochs + " f_B epochs ("
+                    + (captured ? "captured" : "cap reached without a clear capture") + ")");
+        }
 
-        // Stage 2: f_C with re-weighting and the MI penalty.
+        // Stage 2: f_C with re-weighting, the intervention and the MI penalty.
         // cbd4j weighting: f_B's loss on the un-augmented sample. Augmentation can crop a trigger
         // away; f_B then finds that poisoned sample hard, and the paper's per-batch l_B gives it a
         // large weight, teaching f_C the target label for partly triggered images.
-        float[] staticLossB = cbd.paperWeighting() ? null : Evaluator.predict(fB, train, 256).losses();
+        float[] staticLossB = Evaluator.predict(fB, train, 256).losses();
+        fB.block().freezeParameters(true);
+        if (opt.intervention() && patterns.isEmpty()) {
+            patterns.putAll(Intervention.recover(fB, train, staticLossB, opt.inversionSteps(), cfg.seed(), report));
+        }
+        CbdStep step = new CbdStep(fB, fC, cbd.mutualInformation() ? critic : null, fcLearner, criticLearner, spectral,
+                cbd.lambda());
         for (int e = plan.done("f_C"); e < cfg.epochs(); e++) {
             fcLr.set(schedule.at(e));
             criticLr.set(criticSchedule.at(e));
-            Map<String, Double> stats = stage2Epoch(fB, fC, critic, fcLearner, criticLearner, spectral, train, cfg, e,
-                    staticLossB, weights);
+            Map<String, Double> stats = stage2Epoch(step, fC, train, cfg, e, cbd.paperWeighting() ? null : staticLossB,
+                    weights, lastLossC, patterns);
             stats.put("lr", (double) fcLr.get());
             ctx.listener().epochEnd("f_C", e, fC, stats, weights.clone());
             ctx.checkpointer().save("f_C", e + 1, state);
@@ -128,32 +169,64 @@ public final class CbdDefense implements Defense {
         Map<String, Network> aux = new LinkedHashMap<>();
         aux.put("f_B", fB);
         critic.close();
-        // A sample whose weight f_B's and f_C's losses put below one half is counted as flagged.
-        boolean[] flagged = new boolean[suspicion.length];
-        for (int i = 0; i < flagged.length; i++) {
-            flagged[i] = suspicion[i] > 0.5f;
-        }
-        return new DefenseResult(fC, aux, suspicion, flagged, columns);
+        boolean[] flagged = flag(pb.losses(), pc.losses());
+        report.put("flagging_rule", "Otsu split of ln(l_C) - ln(l_B), kept when Ashman's D > 2 and the high group "
+                + "is a minority");
+        return new DefenseResult(fC, aux, suspicion, flagged, columns, report);
     }
 
-    private NDArray weights(NDArray lossB, NDArray lossC, NDArray labels, int numClasses) {
+    private static void copy(float[] from, float[] to) {
+        System.arraycopy(from, 0, to, 0, to.length);
+    }
+
+    /**
+     * The unsupervised flagging rule: Otsu's split of {@code ln l_C - ln l_B} (f_B fits a
+     * poisoned sample, f_C does not), kept only when the two groups are separate populations
+     * (Ashman's D &gt; 2) and the flagged one is the minority. No threshold is tuned on labels; on
+     * clean data the score is one population and nothing is flagged.
+     */
+    static boolean[] flag(float[] lossB, float[] lossC) {
+        double[] score = logRatio(lossB, lossC);
+        Bimodal.Split split = Bimodal.split(score);
+        if (split.highShare() >= 0.5) {
+            return new boolean[score.length];
+        }
+        return Bimodal.highGroup(score, split);
+    }
+
+    /** {@code ln(l_C + 1e-8) - ln(l_B + 1e-8)} per sample; the floor keeps underflowed losses finite. */
+    static double[] logRatio(float[] lossB, float[] lossC) {
+        double[] r = new double[lossB.length];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = Math.log(lossC[i] + 1e-8) - Math.log(lossB[i] + 1e-8);
+        }
+        return r;
+    }
+
+    /** The weighting this config selects; {@code epochWeights} are the epoch's data-set-level weights. */
+    CbdStep.Weighting weighting(int numClasses, float[] epochWeights, int[] order, int from, int to) {
         if (!cbd.reweight()) {
-            return lossC.onesLike();
+            return (lossB, lossC, labels) -> lossC.onesLike();
         }
         if (cbd.paperWeighting()) {
-            return CbdWeights.weights(lossB, lossC);
+            return (lossB, lossC, labels) -> CbdWeights.weights(lossB, lossC);
         }
-        return CbdWeights.classBalanced(lossB, lossC, labels.oneHot(numClasses));
+        if (cbd.options().batchWeights()) {
+            return (lossB, lossC, labels) -> CbdWeights.classBalanced(lossB, lossC, labels.oneHot(numClasses));
+        }
+        return (lossB, lossC, labels) -> Batches.values(lossB.getManager(), epochWeights, order, from, to);
     }
 
-    private Map<String, Double> stage2Epoch(Network fB, Network fC, MiCritic critic, Learner fcLearner,
-            Learner criticLearner, SpectralNorm spectral, ImageDataset train, TrainConfig cfg, int epoch,
-            float[] staticLossB, float[] weightsOut) {
+    private Map<String, Double> stage2Epoch(CbdStep step, Network fC, ImageDataset train, TrainConfig cfg, int epoch,
+            float[] staticLossB, float[] weightsOut, float[] lastLossC, Map<String, float[]> patterns) {
         Seeds.seedEpoch(cfg.seed(), "f_C", epoch);
         int n = train.size();
         int[] order = Batches.epochOrder(n, cfg.seed(), epoch);
         int[] labels = train.labels();
         Random aug = new Random(cfg.seed() * 31 + epoch);
+        Random stampRnd = new Random(Seeds.forEpoch(cfg.seed(), "f_C/intervention", epoch));
+        float[] epochWeights = staticLossB == null ? null
+                : CbdWeights.epochWeights(staticLossB, lastLossC, labels, train.numClasses());
         double ceSum = 0;
         double miSum = 0;
         int batches = (n + cfg.batchSize() - 1) / cfg.batchSize();
@@ -165,55 +238,27 @@ public final class CbdDefense implements Defense {
                     continue;
                 }
                 TestHooks.atBatch("f_C", epoch, b);
-                float ce;
-                float mi = 0;
+                CbdStep.Result r;
                 try (NDManager bm = fC.manager().newSubManager()) {
-                    NDArray x = cfg.augmentation().apply(Batches.images(bm, train, order, from, to), aug);
+                    NDArray x = Batches.images(bm, train, order, from, to);
+                    if (!patterns.isEmpty()) {
+                        x = Intervention.stamp(x, patterns, labels, order, from, to, cbd.options().interventionRate(),
+                                stampRnd);
+                    }
+                    x = cfg.augmentation().apply(x, aug);
                     NDArray y = Batches.labels(bm, labels, order, from, to);
-                    // f_B is frozen: inference mode outside any collector records no graph. Its
-                    // forward pass is needed only for the MI term or the paper's per-batch l_B.
-                    NDList outB = cbd.mutualInformation() || staticLossB == null
-                            ? fB.forward(new NDList(x), false) : null;
-                    NDArray lossB = staticLossB == null
-                            ? Losses.perSampleCrossEntropy(outB.get(0), y)
-                            : Batches.values(bm, staticLossB, order, from, to);
-                    NDArray zB = outB == null ? null : outB.get(1);
-                    NDArray zC;
-                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                        NDList outC = fC.forward(new NDList(x), true);
-                        zC = outC.get(1);
-                        NDArray lossC = Losses.perSampleCrossEntropy(outC.get(0), y);
-                        NDArray w = weights(lossB, lossC.stopGradient(), y, train.numClasses());
-                        NDArray loss = w.mul(lossC).mean();
-                        ce = loss.getFloat();
-                        if (cbd.mutualInformation()) {
-                            NDArray est = critic.estimate(zB, zC, true);
-                            mi = est.getFloat();
-                            loss = loss.add(est.mul(cbd.lambda()));
-                        }
-                        if (!Float.isFinite(ce) || !Float.isFinite(mi)) {
-                            throw new DivergenceException("f_C", epoch, b, Float.isFinite(ce) ? mi : ce);
-                        }
-                        gc.backward(loss);
-                        float[] wv = w.toFloatArray();
-                        for (int k = from; k < to; k++) {
-                            weightsOut[order[k]] = wv[k - from];
-                        }
-                    }
-                    fcLearner.step();
-                    if (cbd.mutualInformation()) {
-                        // The f_C loss also reached the critic; those gradients are not the critic's.
-                        criticLearner.zeroGradients();
-                        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                            NDArray est = critic.estimate(zB, zC.stopGradient(), true);
-                            gc.backward(est.neg());
-                        }
-                        criticLearner.step();
-                        spectral.apply(critic.block());
-                    }
+                    NDArray lossB = staticLossB == null ? null : Batches.values(bm, staticLossB, order, from, to);
+                    r = step.run(x, y, lossB, weighting(train.numClasses(), epochWeights, order, from, to));
                 }
-                ceSum += ce * (to - from);
-                miSum += mi * (to - from);
+                if (!Float.isFinite(r.ce()) || !Float.isFinite(r.mi())) {
+                    throw new DivergenceException("f_C", epoch, b, Float.isFinite(r.ce()) ? r.mi() : r.ce());
+                }
+                for (int k = from; k < to; k++) {
+                    weightsOut[order[k]] = r.weights()[k - from];
+                    lastLossC[order[k]] = r.lossC()[k - from];
+                }
+                ceSum += r.ce() * (to - from);
+                miSum += r.mi() * (to - from);
                 p.step(to - from, String.format("ce %.4f mi %.5f", ceSum / to, miSum / to));
             }
         }

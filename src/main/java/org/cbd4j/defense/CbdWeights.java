@@ -38,6 +38,57 @@ public final class CbdWeights {
         return w.mul(onehot.matMul(factor.expandDims(1)).squeeze(1));
     }
 
+    /**
+     * cbd4j's default weights for one epoch, fixed before it starts from f_B's loss and f_C's
+     * loss of the previous epoch: {@code w_i = min(1, raw_i / median_c(raw))}, with the median
+     * taken over all samples of the sample's label class c in the data set. A sample that f_B
+     * fits better than the class's typical sample (relative to f_C) loses weight in proportion;
+     * no sample gains weight above 1.
+     *
+     * <p>Why not the paper's rescaling to a mean of 1: within one batch, a class present only
+     * through poisoned samples is scaled back to a mean of 1 (many classes, small batches); and
+     * over the whole class, raw weights that span orders of magnitude (l_B of every sample of a
+     * class stamped by a clean-label trigger is tiny) put most of the class's weight on a handful
+     * of samples. Measured on SIG-poisoned Fashion-MNIST, mean-1 rescaling over the data set cost
+     * f_C about 15 points of clean accuracy (docs/RESULTS.md).
+     */
+    public static float[] epochWeights(float[] lossB, float[] lossC, int[] labels, int numClasses) {
+        float[] raw = new float[labels.length];
+        for (int i = 0; i < raw.length; i++) {
+            raw[i] = lossB[i] / (lossB[i] + lossC[i] + EPS);
+        }
+        float[] med = classMedians(raw, labels, numClasses);
+        float[] w = new float[raw.length];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = Math.min(1f, raw[i] / Math.max(med[labels[i]], EPS));
+        }
+        return w;
+    }
+
+    /** Median of {@code values} over the samples of each class (NaN for an empty class). */
+    static float[] classMedians(float[] values, int[] labels, int numClasses) {
+        int[] count = new int[numClasses];
+        for (int y : labels) {
+            count[y]++;
+        }
+        float[][] per = new float[numClasses][];
+        for (int c = 0; c < numClasses; c++) {
+            per[c] = new float[count[c]];
+        }
+        int[] fill = new int[numClasses];
+        for (int i = 0; i < labels.length; i++) {
+            per[labels[i]][fill[labels[i]]++] = values[i];
+        }
+        float[] med = new float[numClasses];
+        for (int c = 0; c < numClasses; c++) {
+            float[] v = per[c];
+            java.util.Arrays.sort(v);
+            int n = v.length;
+            med[c] = n == 0 ? Float.NaN : n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+        }
+        return med;
+    }
+
     /** The weights before rescaling, in [0, 1]; 1 - raw is CBD's per-sample suspicion. */
     public static NDArray raw(NDArray lossB, NDArray lossC) {
         return lossB.div(lossB.add(lossC).add(EPS));

@@ -13,9 +13,17 @@ import org.cbd4j.model.Network;
  * @param flagged the training samples the defense treats as poisoned (removed, isolated or
  *     down-weighted past its threshold), or null when it flags none by rule
  * @param sampleColumns further per-sample values to write out, by column name
+ * @param report the defense's own decisions and the figures they rest on (written into
+ *     {@code summary.json} under "defense_report")
  */
 public record DefenseResult(Network model, Map<String, Network> auxiliary, float[] suspicion, boolean[] flagged,
-        Map<String, float[]> sampleColumns) implements AutoCloseable {
+        Map<String, float[]> sampleColumns, Map<String, Object> report) implements AutoCloseable {
+
+    /** A result without a report. */
+    public DefenseResult(Network model, Map<String, Network> auxiliary, float[] suspicion, boolean[] flagged,
+            Map<String, float[]> sampleColumns) {
+        this(model, auxiliary, suspicion, flagged, sampleColumns, new LinkedHashMap<>());
+    }
 
     /** A result with only a model. */
     public static DefenseResult of(Network model) {

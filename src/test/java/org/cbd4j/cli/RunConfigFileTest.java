@@ -23,7 +23,9 @@ class RunConfigFileTest {
         TrainCommand cmd = new TrainCommand();
         CommandLine cl = new CommandLine(cmd);
         CommandLine.ParseResult pr = cl.parseArgs(args);
-        RunConfigFile.apply(Path.of(cmd.config), cl.getCommandSpec(), pr);
+        if (cmd.config != null) {
+            RunConfigFile.apply(Path.of(cmd.config), cl.getCommandSpec(), pr);
+        }
         return cmd;
     }
 
@@ -56,10 +58,23 @@ class RunConfigFileTest {
                 true, 0.5f, 0.1f, "tiny-cnn", 32, 0.03f, 0.8f, 5e-4f, false, false, 42,
                 new org.cbd4j.attack.AttackOptions(0.3, "p.png", 20, 3, 5, 0.75, 1.5, 1, "tiny-cnn", 2, 4, 10, 4,
                         0.5, 7),
-                new org.cbd4j.defense.BaselineOptions(3, 0.02, 0.4f, 2, 1e-3f, 0.05, 4, 0.3), "runs/x");
+                new org.cbd4j.defense.BaselineOptions(3, 0.02, 0.4f, 2, 1e-3f, 0.05, 4, 0.3),
+                new org.cbd4j.defense.CbdOptions(3, true, false, 0.25, 50), "runs/x");
         Path f = write("resolved.yaml", org.cbd4j.report.Json.yaml(cfg.flags()));
         TrainCommand c = parse("--config", f.toString());
         assertEquals(cfg, c.options.toConfig(c.out));
+    }
+
+    @Test
+    void fbEpochsAutoRoundTripsAndIsTheDefault() throws Exception {
+        TrainCommand parsed = parse("--out", "o");
+        assertEquals(org.cbd4j.defense.CbdConfig.AUTO, parsed.options.toConfig("o").fbEpochs());
+        assertEquals("auto", parsed.options.toConfig("o").flags().get("fb-epochs"));
+        Path f = write("auto.yaml", org.cbd4j.report.Json.yaml(parsed.options.toConfig("o").flags()));
+        TrainCommand back = parse("--config", f.toString());
+        assertEquals(parsed.options.toConfig("o"), back.options.toConfig("o"));
+        assertEquals(3, parse("--fb-epochs", "3", "--out", "o").options.toConfig("o").fbEpochs());
+        assertEquals(org.cbd4j.defense.CbdOptions.DEFAULTS, parsed.options.toConfig("o").cbdOptions());
     }
 
     @Test

@@ -49,4 +49,48 @@ class CbdWeightsTest {
             assertEquals(1f, raw[0], 1e-3f);
         }
     }
+
+    @Test
+    void batchRescalingRestoresWeightOfAClassSeenOnlyThroughPoisonedSamples() {
+        // A batch holding class 0 only through two poisoned samples (tiny l_B): rescaled within the
+        // batch, their class share brings them back to a mean weight of 1.
+        try (NDManager m = NDManager.newBaseManager()) {
+            float[] w = CbdWeights.classBalanced(m.create(new float[] {1e-4f, 2e-4f, 0.5f, 0.6f}),
+                    m.create(new float[] {2f, 2f, 0.5f, 0.6f}), m.create(new long[] {0, 0, 1, 1}).oneHot(2))
+                    .toFloatArray();
+            assertEquals(1f, (w[0] + w[1]) / 2, 1e-4f);
+        }
+    }
+
+    @Test
+    void epochWeightsKeepPoisonedSamplesNearZeroInAnyBatchAndNeverExceedOne() {
+        // Class 0 over the data set: 7 clean samples with l_B = l_C (raw 0.5), one hard clean
+        // sample (l_B 3, l_C 1: raw 0.75) and 2 poisoned ones (l_B 1e-4, l_C 2: raw 4.99975e-5).
+        // Median raw of class 0 = 0.5, so w = min(1, raw / 0.5).
+        float[] lossB = {1, 1, 1, 1, 1, 1, 1, 3, 1e-4f, 1e-4f, 0.5f, 0.2f};
+        float[] lossC = {1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 0.5f, 0.8f};
+        int[] labels = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1};
+        float[] w = CbdWeights.epochWeights(lossB, lossC, labels, 3);
+        assertEquals(1f, w[0], 1e-6f);
+        assertEquals(1f, w[7], 1e-6f); // 0.75 / 0.5 capped at 1
+        assertEquals(9.9995e-5f, w[8], 1e-8f);
+        assertEquals(9.9995e-5f, w[9], 1e-8f);
+        // Class 1: raw 0.5 and 0.2, median 0.35.
+        assertEquals(1f, w[10], 1e-6f);
+        assertEquals(0.2f / 0.35f, w[11], 1e-6f);
+    }
+
+    @Test
+    void aClassWhoseEverySampleIsFitByFbKeepsUsableWeights() {
+        // Every sample of class 0 has a tiny l_B spread over orders of magnitude (a clean-label
+        // trigger on the whole class). Mean-1 rescaling would hand almost all weight to the
+        // largest; relative to the median, half the class keeps weight 1.
+        float[] lossB = {1e-7f, 1e-6f, 1e-5f, 1e-4f, 1e-3f};
+        float[] lossC = {1, 1, 1, 1, 1};
+        float[] w = CbdWeights.epochWeights(lossB, lossC, new int[] {0, 0, 0, 0, 0}, 1);
+        assertEquals(1f, w[2], 1e-5f);
+        assertEquals(1f, w[3], 1e-5f);
+        assertEquals(1f, w[4], 1e-5f);
+        assertEquals(0.1f, w[1], 1e-4f);
+    }
 }

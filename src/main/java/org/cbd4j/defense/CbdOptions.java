@@ -1,0 +1,37 @@
+package org.cbd4j.defense;
+
+/**
+ * The options cbd4j adds to CBD beyond the paper's (defaults in brackets; README, "How cbd4j's
+ * CBD differs from the paper").
+ *
+ * @param fbMaxEpochs cap on stage 1 when its length is decided automatically [8]
+ * @param batchWeights rescale the sample weights within each batch as cbd4j did before, instead
+ *     of per class over the data set (an ablation switch) [off]
+ * @param intervention stamp the patterns f_B answers to on other classes' images while f_C trains
+ *     ({@link Intervention}) [on]
+ * @param interventionRate probability that a training image of a class other than a confounded
+ *     one carries a recovered pattern [0.5]
+ * @param inversionSteps optimisation steps of the pattern search per class ({@link TriggerInversion}) [200]
+ */
+public record CbdOptions(int fbMaxEpochs, boolean batchWeights, boolean intervention, double interventionRate,
+        int inversionSteps) {
+
+    public static final CbdOptions DEFAULTS = new CbdOptions(8, false, true, 0.5, 200);
+
+    /** What runs recorded before these options existed did: batch weights, no intervention. */
+    public static final CbdOptions LEGACY = new CbdOptions(8, true, false, 0.5, 200);
+
+    /** Names the first invalid option by its flag. */
+    public CbdOptions validate() {
+        check(fbMaxEpochs >= 1, "--fb-max-epochs must be at least 1, got " + fbMaxEpochs);
+        check(interventionRate >= 0 && interventionRate <= 1, "--intervention-rate must be in [0, 1], got " + interventionRate);
+        check(inversionSteps >= 10, "--inversion-steps must be at least 10, got " + inversionSteps);
+        return this;
+    }
+
+    private static void check(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

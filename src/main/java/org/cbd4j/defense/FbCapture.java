@@ -1,0 +1,161 @@
+package org.cbd4j.defense;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Decides when stage 1 has captured the confounder, from f_B's own per-sample training losses
+ * (un-augmented images, after each epoch), instead of a fixed epoch count.
+ *
+ * <p>Two signatures of a captured trigger, either of which stops stage 1:
+ * <ul>
+ *   <li>poison-label: the samples that carry the trigger are fitted orders of magnitude better
+ *       than clean ones, so {@code ln(l_B)} over the whole set splits into two separate
+ *       populations (a Gaussian mixture with Ashman's D &gt; 2, {@link Bimodal}) whose low group is
+ *       under half of the data. Before capture the poisoned samples look like label noise (high
+ *       loss) and the low group, if any, is the easy clean classes, which do not form a
+ *       separate population;</li>
+ *   <li>clean-label on a whole class: every sample of the target class carries the trigger, so
+ *       no class-internal split exists, but the class as a whole is fitted anomalously well: its
+ *       median {@code ln(l_B)} lies more than {@link #ANOMALY} scaled median absolute deviations
+ *       below the median class, in {@link #CONFIRM} consecutive epochs (one epoch can single out
+ *       a naturally easy class).</li>
+ * </ul>
+ * Otherwise stage 1 runs to its cap. On clean data a stop can only come early, which costs
+ * nothing: there is nothing to capture.
+ */
+public final class FbCapture {
+
+    /** Robust z-score below the median class at which a class counts as confounded. */
+    static final double ANOMALY = 2.0;
+
+    /** Consecutive epochs a confounded class must stay confounded. */
+    static final int CONFIRM = 2;
+
+    private static final double FLOOR = 1e-8;
+
+    private final int[] labels;
+    private final int numClasses;
+    private final List<Observation> history = new ArrayList<>();
+
+    /** A rule for a training set with these labels. */
+    public FbCapture(int[] labels, int numClasses) {
+        this.labels = labels;
+        this.numClasses = numClasses;
+    }
+
+    /**
+     * What one epoch's losses showed.
+     *
+     * @param epoch 0-based epoch of stage 1
+     * @param split the mixture split of the log-losses of the whole set
+     * @param confounded classes whose median log-loss is anomalously low this epoch
+     * @param captured whether stage 1 stops after this epoch
+     */
+    public record Observation(int epoch, Bimodal.Split split, List<Integer> confounded, boolean captured) {
+
+        /** Whether the whole-set split shows a separate low minority. */
+        public boolean lowMinority() {
+            return split.separated() && split.highShare() > 0.5;
+        }
+
+        /** The figures written to the run directory and logged. */
+        public Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("epoch", epoch + 1);
+            m.put("log_loss_threshold", round(split.threshold()));
+            m.put("low_share", round(1 - split.highShare()));
+            m.put("low_mean_log_loss", round(split.lowMean()));
+            m.put("high_mean_log_loss", round(split.highMean()));
+            m.put("ashman_d", round(split.ashmanD()));
+            m.put("separated_low_minority", lowMinority());
+            m.put("confounded_classes", confounded);
+            m.put("captured", captured);
+            return m;
+        }
+
+        private static double round(double v) {
+            return Double.isFinite(v) ? Math.round(v * 1e4) / 1e4 : Double.NaN;
+        }
+    }
+
+    /** Looks at one epoch's losses (dataset order) and says whether stage 1 may stop. */
+    public Observation observe(int epoch, float[] lossB) {
+        double[] v = new double[lossB.length];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = Math.log(lossB[i] + FLOOR);
+        }
+        Bimodal.Split split = Bimodal.split(v);
+        List<Integer> confounded = confoundedClasses(lossB, labels, numClasses);
+        boolean stable = !confounded.isEmpty();
+        for (int k = history.size() - 1, seen = 1; k >= 0 && seen < CONFIRM && stable; k--, seen++) {
+            stable = history.get(k).confounded().containsAll(confounded);
+        }
+        stable &= history.size() + 1 >= CONFIRM;
+        Observation o = new Observation(epoch, split, confounded, (split.separated() && split.highShare() > 0.5) || stable);
+        history.add(o);
+        return o;
+    }
+
+    /**
+     * Classes whose median {@code ln(l_B + 1e-8)} lies more than {@link #ANOMALY} scaled MADs
+     * below the median of the classes' medians (Neural Cleanse's anomaly index, on losses).
+     */
+    public static List<Integer> confoundedClasses(float[] lossB, int[] labels, int numClasses) {
+        double[] med = classMedianLogLoss(lossB, labels, numClasses);
+        double[] anomaly = TriggerInversion.anomalyIndex(med);
+        List<Integer> out = new ArrayList<>();
+        for (int c = 0; c < numClasses; c++) {
+            if (anomaly[c] > ANOMALY) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    /** Median of {@code ln(l_B + 1e-8)} over each class's samples. */
+    public static double[] classMedianLogLoss(float[] lossB, int[] labels, int numClasses) {
+        float[] logs = new float[lossB.length];
+        for (int i = 0; i < logs.length; i++) {
+            logs[i] = (float) Math.log(lossB[i] + FLOOR);
+        }
+        float[] med = CbdWeights.classMedians(logs, labels, numClasses);
+        double[] out = new double[numClasses];
+        for (int c = 0; c < numClasses; c++) {
+            out[c] = med[c];
+        }
+        return out;
+    }
+
+    /** Every observation so far. */
+    public List<Observation> history() {
+        return history;
+    }
+
+    /** Restores the per-epoch confounded classes of a resumed run (one bit per class). */
+    public void restore(float[] confoundedBits) {
+        history.clear();
+        for (int e = 0; e < confoundedBits.length / Math.max(1, numClasses); e++) {
+            List<Integer> conf = new ArrayList<>();
+            for (int c = 0; c < numClasses; c++) {
+                if (confoundedBits[e * numClasses + c] > 0.5f) {
+                    conf.add(c);
+                }
+            }
+            history.add(new Observation(e, new Bimodal.Split(Double.NaN, 0, 0, Double.NaN, Double.NaN, 0), conf, false));
+        }
+    }
+
+    /** The per-epoch confounded classes as bits, for a checkpoint. */
+    public float[] flags() {
+        float[] f = new float[history.size() * numClasses];
+        for (int e = 0; e < history.size(); e++) {
+            for (int c : history.get(e).confounded()) {
+                f[e * numClasses + c] = 1f;
+            }
+        }
+        return f;
+    }
+}

@@ -1,0 +1,187 @@
+package org.cbd4j.defense;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.stream.IntStream;
+import org.cbd4j.data.ImageDataset;
+import org.cbd4j.model.Network;
+import org.cbd4j.train.Adam;
+import org.cbd4j.train.Batches;
+import org.cbd4j.train.LearningRate;
+
+/**
+ * Recovers from f_B what it relies on to recognise a class: the smallest universal additive
+ * pattern {@code delta} whose removal, {@code x' = clip(x - delta, 0, 1)}, makes f_B stop
+ * assigning that class's own training images to it. f_B is trained briefly on purpose, so for a
+ * class whose every image carries a trigger it has learnt the trigger and little else; removing
+ * the trigger is then the cheapest way to make it fail, and {@code delta} is the trigger.
+ *
+ * <p>Why removal from the class's own images rather than Neural Cleanse's search for a pattern
+ * that sends other classes' images to the class: measured on f_B of SIG-poisoned Fashion-MNIST,
+ * the latter finds a sparse pattern no smaller for the target class than for a naturally easy
+ * class (bags), and stamping it on other classes did not remove the backdoor; the removal pattern
+ * follows the sinusoid's signs column by column (docs/RESULTS.md). The cost follows Neural
+ * Cleanse's adaptive scheme: minimise {@code -ln(1 - p_c(x')) + beta |delta|^2} with Adam, beta
+ * starting at 0 and rising by 1.5x every 10 steps while at least {@link #SUCCESS} of the images
+ * leave the class, falling otherwise; the smallest pattern that kept that rate is returned.
+ *
+ * @see <a href="https://doi.org/10.1109/SP.2019.00031">Wang et al., Neural Cleanse, S&amp;P 2019</a>
+ */
+public final class TriggerInversion {
+
+    /** Fraction of the class's images that must leave it for a pattern to count. */
+    static final double SUCCESS = 0.9;
+
+    private static final int CHECK_EVERY = 10;
+    private static final float BETA_START = 0.04f;
+    private static final float BETA_FACTOR = 1.5f;
+
+    private TriggerInversion() {}
+
+    /**
+     * One class's recovered pattern.
+     *
+     * @param target the class
+     * @param delta the pattern, C*H*W values in pixel units of [0, 1] (NCHW order)
+     * @param norm its L1 norm divided by H*W (1.0 = one fully changed pixel per pixel position)
+     * @param success fraction of held-out images of the class that f_B no longer assigns to it
+     *     once the pattern is removed
+     */
+    public record Pattern(int target, float[] delta, double norm, double success) {}
+
+    /** Neural Cleanse's anomaly index of each value, positive below the median. */
+    static double[] anomalyIndex(double[] values) {
+        double med = median(values);
+        double[] dev = Arrays.stream(values).map(v -> Math.abs(v - med)).toArray();
+        double mad = 1.4826 * median(dev);
+        return Arrays.stream(values).map(v -> (med - v) / Math.max(mad, 1e-12)).toArray();
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        int n = s.length;
+        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    }
+
+    /**
+     * Recovers the pattern of class {@code target} through {@code net}, used in inference mode;
+     * its parameters are frozen meanwhile so that the search leaves no gradient in them.
+     *
+     * @param steps optimisation steps
+     * @param batchSize images per step
+     */
+    public static Pattern invertClass(Network net, ImageDataset data, int target, int steps, int batchSize, long seed) {
+        net.block().freezeParameters(true);
+        try {
+            return search(net, data, target, steps, batchSize, new Random(seed * 7919 + target));
+        } finally {
+            net.block().freezeParameters(false);
+        }
+    }
+
+    private static Pattern search(Network net, ImageDataset data, int target, int steps, int batchSize, Random rnd) {
+        int[] own = IntStream.range(0, data.size()).filter(i -> data.label(i) == target).toArray();
+        if (own.length == 0) {
+            return new Pattern(target, new float[data.imageSize()], 0, 0);
+        }
+        int[] held = sample(own, Math.min(512, own.length), rnd);
+        double area = (double) data.height() * data.width();
+        try (NDManager m = net.manager().newSubManager()) {
+            NDArray delta = m.zeros(new Shape(1, data.channels(), data.height(), data.width()));
+            delta.setRequiresGradient(true);
+            Adam adam = Adam.withDefaults(new LearningRate(0.05f));
+            float beta = 0;
+            int hits = 0;
+            int seen = 0;
+            float[] best = null;
+            double bestNorm = Double.POSITIVE_INFINITY;
+            for (int s = 0; s < steps; s++) {
+                int[] pick = sample(own, Math.min(batchSize, own.length), rnd);
+                try (NDManager bm = m.newSubManager()) {
+                    NDArray x = Batches.images(bm, data, pick, 0, pick.length);
+                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        NDArray logits = net.forward(new NDList(x.sub(delta).clip(0f, 1f)), false).get(0);
+                        NDArray pTarget = logits.softmax(1).get(":, " + target);
+                        NDArray loss = pTarget.neg().add(1.000001f).log().neg().mean(); // -ln(1 - p_c)
+                        if (beta > 0) {
+                            loss = loss.add(delta.square().sum().mul(beta));
+                        }
+                        for (long p : logits.argMax(1).toLongArray()) {
+                            hits += p != target ? 1 : 0;
+                        }
+                        seen += pick.length;
+                        gc.backward(loss);
+                    }
+                    NDArray g = delta.getGradient();
+                    g.attach(bm);
+                    adam.update("delta", delta, g);
+                }
+                if ((s + 1) % CHECK_EVERY == 0) {
+                    double rate = (double) hits / seen;
+                    hits = 0;
+                    seen = 0;
+                    if (rate >= SUCCESS) {
+                        double norm = delta.abs().sum().getFloat() / area;
+                        if (norm < bestNorm) {
+                            bestNorm = norm;
+                            best = delta.toFloatArray();
+                        }
+                        beta = beta == 0 ? BETA_START : beta * BETA_FACTOR;
+                    } else if (beta > 0) {
+                        beta /= BETA_FACTOR;
+                    }
+                }
+            }
+            float[] chosen = best != null ? best : delta.toFloatArray();
+            double norm = 0;
+            for (float v : chosen) {
+                norm += Math.abs(v);
+            }
+            return new Pattern(target, chosen, norm / area, removalRate(net, data, held, chosen, target));
+        }
+    }
+
+    /** Fraction of {@code indices} that {@code net} no longer assigns to {@code target} once the pattern is removed. */
+    static double removalRate(Network net, ImageDataset data, int[] indices, float[] delta, int target) {
+        int hits = 0;
+        float[] neg = new float[delta.length];
+        for (int i = 0; i < neg.length; i++) {
+            neg[i] = -delta[i];
+        }
+        for (int from = 0; from < indices.length; from += 256) {
+            int to = Math.min(indices.length, from + 256);
+            try (NDManager bm = net.manager().newSubManager()) {
+                NDArray x = add(Batches.images(bm, data, indices, from, to), neg, 1f);
+                for (long p : net.forward(new NDList(x), false).get(0).argMax(1).toLongArray()) {
+                    hits += p != target ? 1 : 0;
+                }
+            }
+        }
+        return indices.length == 0 ? 0 : (double) hits / indices.length;
+    }
+
+    /** {@code clip(x + scale * delta, 0, 1)} for a batch x (N, C, H, W) and one pattern. */
+    static NDArray add(NDArray x, float[] delta, float scale) {
+        Shape s = x.getShape();
+        NDArray d = x.getManager().create(delta, new Shape(1, s.get(1), s.get(2), s.get(3)));
+        return x.add(d.mul(scale)).clip(0f, 1f);
+    }
+
+    private static int[] sample(int[] from, int n, Random rnd) {
+        int[] copy = from.clone();
+        for (int i = 0; i < n; i++) {
+            int j = i + rnd.nextInt(copy.length - i);
+            int t = copy[i];
+            copy[i] = copy[j];
+            copy[j] = t;
+        }
+        return Arrays.copyOf(copy, n);
+    }
+}

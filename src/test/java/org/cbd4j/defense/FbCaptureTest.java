@@ -1,0 +1,99 @@
+package org.cbd4j.defense;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The stage-1 stopping rule on loss arrays shaped like the three situations it must tell apart. */
+class FbCaptureTest {
+
+    private static final int N = 5000;
+    private static final int K = 10;
+
+    private static int[] labels() {
+        int[] y = new int[N];
+        for (int i = 0; i < N; i++) {
+            y[i] = i % K;
+        }
+        return y;
+    }
+
+    /** Clean losses: ln l ~ N(classMean, 1) with class means spread from -3 to 0. */
+    private static float[] clean(Random r, int[] y) {
+        float[] l = new float[N];
+        for (int i = 0; i < N; i++) {
+            l[i] = (float) Math.exp(-3 + 0.33 * y[i] + r.nextGaussian());
+        }
+        return l;
+    }
+
+    @Test
+    void anObviousPoisonLabelTriggerIsCapturedAtOnce() {
+        Random r = new Random(1);
+        int[] y = labels();
+        float[] l = clean(r, y);
+        for (int i = 0; i < N; i += 10) { // 10 % fitted at ln l ~ -12
+            l[i] = (float) Math.exp(-12 + 0.5 * r.nextGaussian());
+        }
+        FbCapture rule = new FbCapture(y, K);
+        FbCapture.Observation o = rule.observe(0, l);
+        assertTrue(o.lowMinority(), o.toMap().toString());
+        assertTrue(o.captured());
+    }
+
+    @Test
+    void poisonedSamplesStillLearnedAsLabelNoiseAreNotACapture() {
+        // Before capture the poisoned samples are mispredicted: a high-loss group (ln l ~ 1.5).
+        Random r = new Random(2);
+        int[] y = labels();
+        FbCapture rule = new FbCapture(y, K);
+        for (int e = 0; e < 3; e++) {
+            float[] l = clean(r, y);
+            for (int i = 0; i < N; i += 10) {
+                l[i] = (float) Math.exp(1.5 + 0.3 * r.nextGaussian());
+            }
+            FbCapture.Observation o = rule.observe(e, l);
+            assertFalse(o.captured(), "epoch " + e + ": " + o.toMap());
+        }
+    }
+
+    @Test
+    void aWholeClassFittedFarBetterIsCapturedWhenItStaysSoTwoEpochs() {
+        Random r = new Random(3);
+        int[] y = labels();
+        FbCapture rule = new FbCapture(y, K);
+        FbCapture.Observation first = null;
+        for (int e = 0; e < 2; e++) {
+            float[] l = clean(r, y);
+            for (int i = 0; i < N; i++) {
+                if (y[i] == 0) {
+                    // Easier than any other class, but overlapping them: no separate population
+                    // over the whole set (as SIG on Fashion-MNIST after one or two epochs).
+                    l[i] = (float) Math.exp(-3.5 + r.nextGaussian());
+                } else {
+                    l[i] = (float) Math.exp(-2 + 0.2 * y[i] + r.nextGaussian());
+                }
+            }
+            FbCapture.Observation o = rule.observe(e, l);
+            if (e == 0) {
+                first = o;
+            } else {
+                assertEquals(List.of(0), o.confounded());
+                assertFalse(o.lowMinority(), o.toMap().toString());
+                assertTrue(o.captured(), o.toMap().toString());
+            }
+        }
+        assertFalse(first.captured(), "one epoch is not enough for the class signature: " + first.toMap());
+    }
+
+    @Test
+    void cleanLossesGiveNoConfoundedClass() {
+        Random r = new Random(4);
+        int[] y = labels();
+        assertTrue(FbCapture.confoundedClasses(clean(r, y), y, K).isEmpty());
+    }
+}
