@@ -1,0 +1,56 @@
+package org.cbd4j.defense;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import org.cbd4j.attack.AttackConfig;
+import org.cbd4j.attack.AttackOptions;
+import org.cbd4j.attack.Attacks;
+import org.cbd4j.attack.PoisonedData;
+import org.cbd4j.data.ImageDataset;
+import org.cbd4j.data.SyntheticImages;
+import org.cbd4j.data.TrainTestSplit;
+import org.cbd4j.model.Network;
+import org.cbd4j.train.Augmentation;
+import org.cbd4j.train.LearningRate;
+import org.cbd4j.train.Learner;
+import org.cbd4j.train.SupervisedTraining;
+import org.cbd4j.train.TrainConfig;
+import org.junit.jupiter.api.Test;
+
+/** The removal search finds the sinusoid of a SIG attack on the whole target class in a briefly trained model. */
+class TriggerInversionTest {
+
+    @Test
+    void recoveredPatternFollowsTheSigSinusoid() {
+        TrainTestSplit split = SyntheticImages.split(2000, 100, 3);
+        Engine.getInstance().setRandomSeed(3);
+        PoisonedData pd = Attacks.create("sig", AttackOptions.DEFAULTS).poison(split.train(), split.test(),
+                new AttackConfig(0.25, 0, false, 3)); // the whole class 0 (a quarter of the data)
+        ImageDataset train = pd.train();
+        Network net = Network.forData("f_B", "tiny-cnn", train);
+        TrainConfig cfg = new TrainConfig(1, 32, 0.05f, 0.9f, 1e-4f, Augmentation.none(), 3);
+        Learner learner = SupervisedTraining.learner(net, new LearningRate(0.05f), cfg);
+        SupervisedTraining.epoch("f_B", net, learner, train, cfg, 0);
+        TriggerInversion.Pattern p = TriggerInversion.invertClass(net, train, 0, 200, 64, 3);
+        // SIG adds 40 sin(2 pi j 6 / W) to column j; compare the pattern's column means with it.
+        int h = train.height();
+        int w = train.width();
+        double dot = 0;
+        double nPattern = 0;
+        double nSine = 0;
+        for (int j = 0; j < w; j++) {
+            double col = 0;
+            for (int i = 0; i < h; i++) {
+                col += p.delta()[i * w + j] / h;
+            }
+            double sine = Math.sin(2 * Math.PI * j * 6 / w);
+            dot += col * sine;
+            nPattern += col * col;
+            nSine += sine * sine;
+        }
+        double cosine = dot / Math.sqrt(nPattern * nSine);
+        assertTrue(p.success() >= 0.5, "removing the pattern must take the class away from f_B: " + p.success());
+        assertTrue(cosine > 0.5, "cosine between the pattern's column profile and the sinusoid: " + cosine);
+    }
+}
