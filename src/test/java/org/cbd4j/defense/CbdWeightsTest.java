@@ -2,6 +2,7 @@ package org.cbd4j.defense;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import org.junit.jupiter.api.Test;
@@ -64,33 +65,34 @@ class CbdWeightsTest {
 
     @Test
     void epochWeightsKeepPoisonedSamplesNearZeroInAnyBatchAndNeverExceedOne() {
-        // Class 0 over the data set: 7 clean samples with l_B = l_C (raw 0.5), one hard clean
-        // sample (l_B 3, l_C 1: raw 0.75) and 2 poisoned ones (l_B 1e-4, l_C 2: raw 4.99975e-5).
-        // Median raw of class 0 = 0.5, so w = min(1, raw / 0.5).
-        float[] lossB = {1, 1, 1, 1, 1, 1, 1, 3, 1e-4f, 1e-4f, 0.5f, 0.2f};
-        float[] lossC = {1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 0.5f, 0.8f};
+        // Class 0 over the data set: 5 poisoned samples (l_B 1e-4, l_C 2: raw 4.99975e-5) and 5
+        // clean ones with raw 0.5, 0.5, 0.5, 0.5, 0.75 (l_B 3, l_C 1). Sorted raw: five poisoned,
+        // 0.5 x 4, 0.75; the 90th percentile is at position 8.1: 0.5 + 0.1 * 0.25 = 0.525.
+        // Half of the class is poisoned, as for 10 % all-to-one poisoning of 10 classes.
+        float[] lossB = {1e-4f, 1e-4f, 1e-4f, 1e-4f, 1e-4f, 1, 1, 1, 1, 3, 0.5f, 0.2f};
+        float[] lossC = {2, 2, 2, 2, 2, 1, 1, 1, 1, 1, 0.5f, 0.8f};
         int[] labels = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1};
         float[] w = CbdWeights.epochWeights(lossB, lossC, labels, 3);
-        assertEquals(1f, w[0], 1e-6f);
-        assertEquals(1f, w[7], 1e-6f); // 0.75 / 0.5 capped at 1
-        assertEquals(9.9995e-5f, w[8], 1e-8f);
-        assertEquals(9.9995e-5f, w[9], 1e-8f);
-        // Class 1: raw 0.5 and 0.2, median 0.35.
+        for (int i = 0; i < 5; i++) {
+            assertEquals(4.99975e-5f / 0.525f, w[i], 1e-8f, "poisoned sample " + i);
+        }
+        assertEquals(0.5f / 0.525f, w[5], 1e-6f);
+        assertEquals(1f, w[9], 1e-6f); // 0.75 / 0.525 capped at 1
+        // Class 1: raw 0.5 and 0.2; the 90th percentile is 0.2 + 0.9 * 0.3 = 0.47.
         assertEquals(1f, w[10], 1e-6f);
-        assertEquals(0.2f / 0.35f, w[11], 1e-6f);
+        assertEquals(0.2f / 0.47f, w[11], 1e-6f);
     }
 
     @Test
-    void aClassWhoseEverySampleIsFitByFbKeepsUsableWeights() {
+    void aClassWhoseEverySampleIsFitByFbKeepsWeightsAtMostOne() {
         // Every sample of class 0 has a tiny l_B spread over orders of magnitude (a clean-label
-        // trigger on the whole class). Mean-1 rescaling would hand almost all weight to the
-        // largest; relative to the median, half the class keeps weight 1.
+        // trigger on the whole class): no sample is scaled above 1, whatever the spread.
         float[] lossB = {1e-7f, 1e-6f, 1e-5f, 1e-4f, 1e-3f};
         float[] lossC = {1, 1, 1, 1, 1};
         float[] w = CbdWeights.epochWeights(lossB, lossC, new int[] {0, 0, 0, 0, 0}, 1);
-        assertEquals(1f, w[2], 1e-5f);
-        assertEquals(1f, w[3], 1e-5f);
+        for (float v : w) {
+            assertTrue(v <= 1f && v > 0f, "weight " + v);
+        }
         assertEquals(1f, w[4], 1e-5f);
-        assertEquals(0.1f, w[1], 1e-4f);
     }
 }
