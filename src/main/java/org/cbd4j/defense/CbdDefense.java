@@ -108,12 +108,12 @@ public final class CbdDefense implements Defense {
         for (int e = plan.done("f_B"); e < fbMax && stage1Done[0] == 0; e++) {
             double loss = SupervisedTraining.epoch("f_B", fB, fbLearner, train, fbCfg, e);
             ctx.listener().epochEnd("f_B", e, fB, Map.of("loss", loss), null);
-            if (cbd.autoFbEpochs()) {
-                FbCapture.Observation o = capture.observe(e, Evaluator.predict(fB, train, 256).losses());
-                System.err.println("cbd4j: f_B capture check " + o.toMap());
-                if (o.captured()) {
-                    stage1Done[0] = 1;
-                }
+            // Observed with a fixed count too: the intervention acts on the classes confounded in
+            // the last two epochs.
+            FbCapture.Observation o = capture.observe(e, Evaluator.predict(fB, train, 256).losses());
+            System.err.println("cbd4j: f_B capture check " + o.toMap());
+            if (cbd.autoFbEpochs() && o.captured()) {
+                stage1Done[0] = 1;
             }
             ctx.checkpointer().save("f_B", e + 1, state);
         }
@@ -123,7 +123,7 @@ public final class CbdDefense implements Defense {
             report.put("fb_epochs_rule", "auto: stop when ln(l_B) splits into separate populations (Ashman's D > 2) "
                     + "with a low group under half of the data, or when the same class's median ln(l_B) is more than "
                     + FbCapture.ANOMALY + " scaled MADs below the median class in " + FbCapture.CONFIRM
-                    + " consecutive epochs; cap " + fbMax);
+                    + " consecutive epochs; at least " + FbCapture.CONFIRM + " epochs, at most " + fbMax);
             report.put("fb_epochs", epochs);
             report.put("fb_captured", captured);
             report.put("fb_checks", capture.history().stream().map(FbCapture.Observation::toMap).toList());
@@ -138,7 +138,8 @@ public final class CbdDefense implements Defense {
         float[] staticLossB = Evaluator.predict(fB, train, 256).losses();
         fB.block().freezeParameters(true);
         if (opt.intervention() && patterns.isEmpty()) {
-            patterns.putAll(Intervention.recover(fB, train, staticLossB, opt.inversionSteps(), cfg.seed(), report));
+            patterns.putAll(Intervention.recover(fB, train, staticLossB, capture.confirmedConfounded(),
+                    opt.inversionSteps(), cfg.seed(), report));
         }
         CbdStep step = new CbdStep(fB, fC, cbd.mutualInformation() ? critic : null, fcLearner, criticLearner, spectral,
                 cbd.lambda());

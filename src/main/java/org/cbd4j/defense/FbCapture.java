@@ -23,15 +23,19 @@ import java.util.Map;
  *       below the median class, in {@link #CONFIRM} consecutive epochs (one epoch can single out
  *       a naturally easy class).</li>
  * </ul>
- * Otherwise stage 1 runs to its cap. On clean data a stop can only come early, which costs
- * nothing: there is nothing to capture.
+ * Stage 1 runs at least {@link #CONFIRM} epochs and otherwise to its cap. On clean data a stop
+ * can only come early, which costs nothing: there is nothing to capture.
  */
 public final class FbCapture {
 
     /** Robust z-score below the median class at which a class counts as confounded. */
     static final double ANOMALY = 2.0;
 
-    /** Consecutive epochs a confounded class must stay confounded. */
+    /**
+     * Consecutive epochs a confounded class must stay confounded, and the fewest epochs stage 1
+     * runs: after one epoch naturally easy classes (Fashion-MNIST's trousers, bags, ankle boots)
+     * look confounded on clean data too; after two they no longer do (measured, docs/RESULTS.md).
+     */
     static final int CONFIRM = 2;
 
     private static final double FLOOR = 1e-8;
@@ -93,8 +97,9 @@ public final class FbCapture {
         for (int k = history.size() - 1, seen = 1; k >= 0 && seen < CONFIRM && stable; k--, seen++) {
             stable = history.get(k).confounded().containsAll(confounded);
         }
-        stable &= history.size() + 1 >= CONFIRM;
-        Observation o = new Observation(epoch, split, confounded, (split.separated() && split.highShare() > 0.5) || stable);
+        boolean enough = history.size() + 1 >= CONFIRM;
+        Observation o = new Observation(epoch, split, confounded,
+                enough && ((split.separated() && split.highShare() > 0.5) || stable));
         history.add(o);
         return o;
     }
@@ -125,6 +130,21 @@ public final class FbCapture {
         double[] out = new double[numClasses];
         for (int c = 0; c < numClasses; c++) {
             out[c] = med[c];
+        }
+        return out;
+    }
+
+    /**
+     * The classes confounded in each of the last {@link #CONFIRM} observations (empty before
+     * that many): the classes the intervention acts on.
+     */
+    public List<Integer> confirmedConfounded() {
+        if (history.size() < CONFIRM) {
+            return List.of();
+        }
+        List<Integer> out = new ArrayList<>(history.get(history.size() - 1).confounded());
+        for (int k = history.size() - CONFIRM; k < history.size() - 1; k++) {
+            out.retainAll(history.get(k).confounded());
         }
         return out;
     }

@@ -33,15 +33,15 @@ public final class Intervention {
      * (the re-weighting handles those).
      *
      * @param lossB f_B's loss of every training sample (un-augmented)
+     * @param confounded the classes to act on
      * @param report receives the per-class figures and the decision
      * @return pattern per confounded class (key: the class number); empty when none is confounded
      */
-    public static Map<String, float[]> recover(Network fB, ImageDataset train, float[] lossB, int steps, long seed,
-            Map<String, Object> report) {
+    public static Map<String, float[]> recover(Network fB, ImageDataset train, float[] lossB, List<Integer> confounded,
+            int steps, long seed, Map<String, Object> report) {
         int k = train.numClasses();
         double[] medians = FbCapture.classMedianLogLoss(lossB, train.labels(), k);
         double[] anomaly = TriggerInversion.anomalyIndex(medians);
-        List<Integer> confounded = FbCapture.confoundedClasses(lossB, train.labels(), k);
         Map<String, float[]> patterns = new TreeMap<>();
         List<Map<String, Object>> rows = new ArrayList<>();
         for (int c = 0; c < k; c++) {
@@ -62,7 +62,7 @@ public final class Intervention {
             rows.add(row);
         }
         report.put("intervention_rule", "classes whose median ln(l_B) is more than " + FbCapture.ANOMALY
-                + " scaled MADs below the median class");
+                + " scaled MADs below the median class in each of the last " + FbCapture.CONFIRM + " f_B epochs");
         report.put("intervention_classes", confounded);
         report.put("class_figures", rows);
         if (patterns.isEmpty()) {

@@ -32,17 +32,37 @@ class FbCaptureTest {
     }
 
     @Test
-    void anObviousPoisonLabelTriggerIsCapturedAtOnce() {
+    void anObviousPoisonLabelTriggerIsCapturedAsSoonAsStageOneMayStop() {
         Random r = new Random(1);
         int[] y = labels();
-        float[] l = clean(r, y);
-        for (int i = 0; i < N; i += 10) { // 10 % fitted at ln l ~ -12
-            l[i] = (float) Math.exp(-12 + 0.5 * r.nextGaussian());
-        }
         FbCapture rule = new FbCapture(y, K);
-        FbCapture.Observation o = rule.observe(0, l);
-        assertTrue(o.lowMinority(), o.toMap().toString());
-        assertTrue(o.captured());
+        for (int e = 0; e < 2; e++) {
+            float[] l = clean(r, y);
+            for (int i = 0; i < N; i += 10) { // 10 % fitted at ln l ~ -12
+                l[i] = (float) Math.exp(-12 + 0.5 * r.nextGaussian());
+            }
+            FbCapture.Observation o = rule.observe(e, l);
+            assertTrue(o.lowMinority(), o.toMap().toString());
+            assertEquals(e == 1, o.captured(), "stage 1 runs at least two epochs: " + o.toMap());
+        }
+    }
+
+    @Test
+    void aClassEasyInOneEpochOnlyIsNotConfirmedForTheIntervention() {
+        Random r = new Random(5);
+        int[] y = labels();
+        FbCapture rule = new FbCapture(y, K);
+        for (int e = 0; e < 2; e++) {
+            float[] l = clean(r, y);
+            for (int i = 0; i < N; i++) {
+                if (y[i] == (e == 0 ? 3 : 0)) { // class 3 easy in epoch 1, class 0 in epoch 2
+                    l[i] = (float) Math.exp(-9 + r.nextGaussian());
+                }
+            }
+            rule.observe(e, l);
+        }
+        assertEquals(List.of(0), rule.history().get(1).confounded());
+        assertTrue(rule.confirmedConfounded().isEmpty(), "confirmed: " + rule.confirmedConfounded());
     }
 
     @Test
@@ -83,6 +103,7 @@ class FbCaptureTest {
                 first = o;
             } else {
                 assertEquals(List.of(0), o.confounded());
+                assertEquals(List.of(0), rule.confirmedConfounded());
                 assertFalse(o.lowMinority(), o.toMap().toString());
                 assertTrue(o.captured(), o.toMap().toString());
             }
