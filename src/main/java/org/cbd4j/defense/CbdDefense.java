@@ -105,12 +105,14 @@ public final class CbdDefense implements Defense {
         Map<String, Object> report = new LinkedHashMap<>();
 
         // Stage 1: f_B at a constant rate, stopped early on purpose.
+        float[] lossB = null; // f_B's un-augmented losses after its last epoch (null when resumed past stage 1)
         for (int e = plan.done("f_B"); e < fbMax && stage1Done[0] == 0; e++) {
             double loss = SupervisedTraining.epoch("f_B", fB, fbLearner, train, fbCfg, e);
             ctx.listener().epochEnd("f_B", e, fB, Map.of("loss", loss), null);
             // Observed with a fixed count too: the intervention acts on the classes confounded in
             // the last two epochs.
-            FbCapture.Observation o = capture.observe(e, Evaluator.predict(fB, train, 256).losses());
+            lossB = Evaluator.predict(fB, train, 256).losses();
+            FbCapture.Observation o = capture.observe(e, lossB);
             System.err.println("cbd4j: f_B capture check " + o.toMap());
             if (cbd.autoFbEpochs() && o.captured()) {
                 stage1Done[0] = 1;
@@ -135,7 +137,7 @@ public final class CbdDefense implements Defense {
         // cbd4j weighting: f_B's loss on the un-augmented sample. Augmentation can crop a trigger
         // away; f_B then finds that poisoned sample hard, and the paper's per-batch l_B gives it a
         // large weight, teaching f_C the target label for partly triggered images.
-        float[] staticLossB = Evaluator.predict(fB, train, 256).losses();
+        float[] staticLossB = lossB != null ? lossB : Evaluator.predict(fB, train, 256).losses();
         fB.block().freezeParameters(true);
         if (opt.intervention() && patterns.isEmpty()) {
             patterns.putAll(Intervention.recover(fB, train, staticLossB, capture.confirmedConfounded(),
@@ -171,8 +173,8 @@ public final class CbdDefense implements Defense {
         aux.put("f_B", fB);
         critic.close();
         boolean[] flagged = flag(pb.losses(), pc.losses());
-        report.put("flagging_rule", "Otsu split of ln(l_C) - ln(l_B), kept when Ashman's D > 2 and the high group "
-                + "is a minority");
+        report.put("flagging_rule", "high component of a two-component Gaussian mixture (started from Otsu's cut) "
+                + "fitted to ln(l_C) - ln(l_B), kept when Ashman's D > 2 and that component is a minority");
         return new DefenseResult(fC, aux, suspicion, flagged, columns, report);
     }
 
@@ -181,8 +183,8 @@ public final class CbdDefense implements Defense {
     }
 
     /**
-     * The unsupervised flagging rule: Otsu's split of {@code ln l_C - ln l_B} (f_B fits a
-     * poisoned sample, f_C does not), kept only when the two groups are separate populations
+     * The unsupervised flagging rule: the {@link Bimodal} split of {@code ln l_C - ln l_B} (f_B
+     * fits a poisoned sample, f_C does not), kept only when the two groups are separate populations
      * (Ashman's D &gt; 2) and the flagged one is the minority. No threshold is tuned on labels; on
      * clean data the score is one population and nothing is flagged.
      */

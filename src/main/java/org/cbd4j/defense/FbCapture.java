@@ -1,6 +1,7 @@
 package org.cbd4j.defense;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -110,8 +111,7 @@ public final class FbCapture {
      * below the median of the classes' medians (Neural Cleanse's anomaly index, on losses).
      */
     public static List<Integer> confoundedClasses(float[] lossB, int[] labels, int numClasses) {
-        double[] med = classMedianLogLoss(lossB, labels, numClasses);
-        double[] anomaly = TriggerInversion.anomalyIndex(med);
+        double[] anomaly = anomalyIndex(classMedianLogLoss(lossB, labels, numClasses));
         List<Integer> out = new ArrayList<>();
         for (int c = 0; c < numClasses; c++) {
             if (anomaly[c] > ANOMALY) {
@@ -119,6 +119,24 @@ public final class FbCapture {
             }
         }
         return out;
+    }
+
+    /**
+     * Neural Cleanse's anomaly index of each value, (median - value) / (1.4826 MAD), positive
+     * below the median.
+     */
+    public static double[] anomalyIndex(double[] values) {
+        double med = median(values);
+        double[] dev = Arrays.stream(values).map(v -> Math.abs(v - med)).toArray();
+        double mad = 1.4826 * median(dev);
+        return Arrays.stream(values).map(v -> (med - v) / Math.max(mad, 1e-12)).toArray();
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        int n = s.length;
+        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
     }
 
     /** Median of {@code ln(l_B + 1e-8)} over each class's samples. */

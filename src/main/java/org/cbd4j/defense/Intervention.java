@@ -13,7 +13,7 @@ import org.cbd4j.data.ImageDataset;
 import org.cbd4j.model.Network;
 
 /**
- * cbd4j's intervention on the confounder (README, "How cbd4j removes clean-label backdoors").
+ * cbd4j's intervention on the confounder (README, "What cbd4j adds to CBD, and why").
  * In CBD's causal view the attack is a confounder B with X &lt;- B -&gt; Y. Re-weighting can only
  * remove the path B -&gt; Y when some samples of the target class do not carry B; a clean-label
  * attack that stamps every target-class image leaves nothing to re-weight. Setting B by hand,
@@ -26,8 +26,9 @@ public final class Intervention {
     private Intervention() {}
 
     /**
-     * Recovers the pattern f_B answers to for each confounded class ({@link
-     * FbCapture#confoundedClasses}: f_B fits the class as a whole anomalously well). A clean-label
+     * Recovers the pattern f_B relies on for each confounded class ({@link
+     * FbCapture#confirmedConfounded}: f_B fits the class as a whole anomalously well in the last
+     * two epochs of stage 1). A clean-label
      * attack that stamps the whole target class makes that class the easiest by orders of
      * magnitude; a poison-label attack leaves the target class's median to its clean samples
      * (the re-weighting handles those).
@@ -41,7 +42,7 @@ public final class Intervention {
             int steps, long seed, Map<String, Object> report) {
         int k = train.numClasses();
         double[] medians = FbCapture.classMedianLogLoss(lossB, train.labels(), k);
-        double[] anomaly = TriggerInversion.anomalyIndex(medians);
+        double[] anomaly = FbCapture.anomalyIndex(medians);
         Map<String, float[]> patterns = new TreeMap<>();
         List<Map<String, Object>> rows = new ArrayList<>();
         for (int c = 0; c < k; c++) {

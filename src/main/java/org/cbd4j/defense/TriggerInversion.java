@@ -55,21 +55,6 @@ public final class TriggerInversion {
      */
     public record Pattern(int target, float[] delta, double norm, double success) {}
 
-    /** Neural Cleanse's anomaly index of each value, positive below the median. */
-    static double[] anomalyIndex(double[] values) {
-        double med = median(values);
-        double[] dev = Arrays.stream(values).map(v -> Math.abs(v - med)).toArray();
-        double mad = 1.4826 * median(dev);
-        return Arrays.stream(values).map(v -> (med - v) / Math.max(mad, 1e-12)).toArray();
-    }
-
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        int n = s.length;
-        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-    }
-
     /**
      * Recovers the pattern of class {@code target} through {@code net}, used in inference mode;
      * its parameters are frozen meanwhile so that the search leaves no gradient in them.
