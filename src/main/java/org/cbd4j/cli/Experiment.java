@@ -206,10 +206,11 @@ public final class Experiment {
                 summary.put("fb_ca", num(lastEval.get("f_B")[0]));
                 summary.put("fb_asr", num(lastEval.get("f_B")[1]));
             }
-            if (baseline != null) {
-                double der = Metrics.der(((Number) baseline.get("ca")).doubleValue(),
-                        ((Number) baseline.get("asr")).doubleValue(), fin[0], fin[1]);
-                summary.put("der", num(der));
+            // DER needs an attack on both sides: a baseline run with --attack none has no ASR
+            // (null in its summary) and neither has this run; then DER is simply absent.
+            if (baseline != null && baseline.get("ca") instanceof Number bCa && baseline.get("asr") instanceof Number bAsr
+                    && Double.isFinite(fin[1])) {
+                summary.put("der", num(Metrics.der(bCa.doubleValue(), bAsr.doubleValue(), fin[0], fin[1])));
             }
             if (!result.report().isEmpty()) {
                 summary.put("defense_report", result.report());

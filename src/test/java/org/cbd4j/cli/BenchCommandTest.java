@@ -125,6 +125,22 @@ class BenchCommandTest {
     }
 
     @Test
+    void aGridOnCleanDataRunsEveryCellAndLeavesDerOut() throws Exception {
+        // Review bug: DER was computed from the none cell's null ASR and the bench died after its
+        // first defended cell.
+        Path g = grid("datasets: [synthetic]\nattacks: [none]\ndefenses: [none, spectral]\n"
+                + "train: {model: tiny-cnn, epochs: 1, limit-train: 200, batch-size: 32}\n");
+        Path out = tmp.resolve("clean");
+        CliTest.Result r = CliTest.run("bench", "--grid", g.toString(), "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        Map<?, ?> s = Json.MAPPER.convertValue(Json.read(
+                out.resolve("cells/synthetic/none/seed-0/spectral/summary.json")), Map.class);
+        assertTrue(s.get("ca") instanceof Number, s.toString());
+        assertFalse(s.containsKey("der"), "no attack, no DER: " + s);
+        assertEquals(3, results(out).size(), "header + 2 cells done");
+    }
+
+    @Test
     void badGridsAndForeignDirectoriesGiveOneLineAndWriteNothing() throws Exception {
         Path out = tmp.resolve("out");
         String[][] cases = {
