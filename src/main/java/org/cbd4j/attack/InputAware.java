@@ -220,7 +220,7 @@ public final class InputAware extends TriggerAttack {
     private void trainNetworks(ImageDataset all, AttackConfig config) {
         ImageDataset train = all;
         if (all.size() > TRAIN_LIMIT) {
-            int[] pick = Batches.epochOrder(all.size(), config.seed() ^ 0x5EEDL, 0);
+            int[] pick = Batches.epochOrder(all.size(), config.seed(), "input-aware/pick", 0);
             train = all.select(java.util.Arrays.copyOf(pick, TRAIN_LIMIT));
         }
         int epochs = options.helperEpochs();
@@ -281,8 +281,8 @@ public final class InputAware extends TriggerAttack {
     private void loop(ImageDataset train, AttackConfig config, String task, int epoch, Step step) {
         Seeds.seedEpoch(config.seed(), "input-aware", epoch + 1);
         int n = train.size();
-        int[] order = Batches.epochOrder(n, config.seed(), epoch);
-        int[] other = Batches.epochOrder(n, config.seed() + 1, epoch);
+        int[] order = Batches.epochOrder(n, config.seed(), "input-aware/generator", epoch);
+        int[] other = Batches.epochOrder(n, config.seed(), "input-aware/cross", epoch);
         try (Progress p = new Progress(task, n)) {
             for (int from = 0; from + 2 <= n; from += BATCH) {
                 int to = Math.min(n, from + BATCH);

@@ -30,8 +30,14 @@ final class CbdFlags {
             description = "CBD: optimisation steps of the pattern search per confounded class. Default: ${DEFAULT-VALUE}.")
     int inversionSteps;
 
+    @Option(names = "--no-weight-gate",
+            description = "CBD ablation: re-weight every sample by l_B/(l_B+l_C) instead of only the suspects "
+                    + "(the separated minority of ln l_C - ln l_B, and the confounded classes).")
+    boolean noWeightGate;
+
     CbdOptions toOptions() {
-        return new CbdOptions(fbMaxEpochs, batchWeights, !noIntervention, interventionRate, inversionSteps);
+        return new CbdOptions(fbMaxEpochs, batchWeights, !noIntervention, interventionRate, inversionSteps,
+                !noWeightGate);
     }
 
     /** {@code --fb-epochs}: a whole number of at least 1, or "auto" ({@link CbdConfig#AUTO}). */

@@ -27,6 +27,6 @@ final class DataFlags {
     boolean skipUnreadable;
 
     @Option(names = "--limit-train", paramLabel = "N", defaultValue = "0",
-            description = "Keep only the first N training images (0 = all). Default: ${DEFAULT-VALUE}.")
+            description = "Train on N images: a class-stratified subset drawn with --seed, each class keeping its share, original order kept (0 = all). Default: ${DEFAULT-VALUE}.")
     int limitTrain;
 }

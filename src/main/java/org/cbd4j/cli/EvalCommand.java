@@ -53,7 +53,7 @@ final class EvalCommand implements Callable<Integer> {
         Engine.getInstance().setRandomSeed((int) cfg.seed());
         TrainTestSplit split = DatasetResolver.defaults().load(cfg.dataset(),
                 data != null ? Path.of(data) : cfg.data() == null ? null : Path.of(cfg.data()), cfg.seed(), cfg.dataOptions());
-        ImageDataset train = cfg.limitTrain() > 0 ? split.train().limit(cfg.limitTrain()) : split.train();
+        ImageDataset train = cfg.limitTrain() > 0 ? split.train().subset(cfg.limitTrain(), cfg.seed()) : split.train();
         PoisonedData pd = Attacks.create(cfg.attack(), cfg.attackOptions()).poison(train, split.test(), cfg.attackConfig());
         ImageDataset t = split.test();
         try (Network model = Network.load(dir.resolve("models"), name, cfg.model(), t.numClasses(), t.channels(),

@@ -80,7 +80,7 @@ public final class Experiment {
 
         static Prepared poison(RunConfig cfg, TrainTestSplit split) throws IOException {
             Engine.getInstance().setRandomSeed((int) cfg.seed());
-            var train = cfg.limitTrain() > 0 ? split.train().limit(cfg.limitTrain()) : split.train();
+            var train = cfg.limitTrain() > 0 ? split.train().subset(cfg.limitTrain(), cfg.seed()) : split.train();
             return new Prepared(split, Attacks.create(cfg.attack(), cfg.attackOptions())
                     .poison(train, split.test(), cfg.attackConfig()));
         }

@@ -75,7 +75,7 @@ final class PoisonCommand implements Callable<Integer> {
         }
         DataOptions dataOptions = new DataOptions(d.imageSize, d.channels, d.skipUnreadable);
         TrainTestSplit split = Experiment.loadData(d.dataset, d.data, seed, dataOptions);
-        ImageDataset train = d.limitTrain > 0 ? split.train().limit(d.limitTrain) : split.train();
+        ImageDataset train = d.limitTrain > 0 ? split.train().subset(d.limitTrain, seed) : split.train();
         String fmt = format == null ? DatasetWriter.defaultFormat(train) : format;
         DatasetWriter.check(fmt, train);
         AttackConfig cfg = new AttackConfig(p.poisonRate, p.target, p.allToAll, seed);

@@ -33,7 +33,7 @@ final class QuickstartCommand implements Callable<Integer> {
             description = "CBD f_B epochs, or auto (stop when f_B has captured the trigger). Default: ${DEFAULT-VALUE}.")
     String fbEpochs;
 
-    @Option(names = "--limit-train", defaultValue = "0", description = "Use only the first N training images. Default: all.")
+    @Option(names = "--limit-train", defaultValue = "0", description = "Use N training images, a seeded class-stratified subset (0 = all). Default: all.")
     int limitTrain;
 
     @Option(names = "--batch-size", defaultValue = "128", description = "Mini-batch size. Default: ${DEFAULT-VALUE}.")

@@ -119,6 +119,7 @@ public record RunConfig(
         m.put("no-intervention", !cbdOptions.intervention());
         m.put("intervention-rate", cbdOptions.interventionRate());
         m.put("inversion-steps", cbdOptions.inversionSteps());
+        m.put("no-weight-gate", !cbdOptions.weightGate());
         m.put("epochs", epochs);
         m.put("no-mi", noMi);
         m.put("no-reweight", noReweight);

@@ -109,6 +109,56 @@ public final class ImageDataset {
                 numClasses);
     }
 
+    /**
+     * A seeded, class-stratified subset of {@code n} images (all of them when n is larger): each
+     * class keeps its share of n (largest remainders get the leftover places), the images of a
+     * class are drawn uniformly with {@code seed}, and the kept images stay in their original
+     * order. Not simply the first n: the GTSRB and folder loaders return images sorted by class,
+     * where the first n would be the first few classes only.
+     */
+    public ImageDataset subset(int n, long seed) {
+        if (n >= size()) {
+            return this;
+        }
+        int[] counts = classCounts();
+        int[] quota = new int[numClasses];
+        double[] remainder = new double[numClasses];
+        int given = 0;
+        for (int c = 0; c < numClasses; c++) {
+            double exact = (double) n * counts[c] / size();
+            quota[c] = (int) Math.floor(exact);
+            remainder[c] = exact - quota[c];
+            given += quota[c];
+        }
+        Integer[] byRemainder = new Integer[numClasses];
+        for (int c = 0; c < numClasses; c++) {
+            byRemainder[c] = c;
+        }
+        Arrays.sort(byRemainder, (a, b) -> Double.compare(remainder[b], remainder[a]));
+        for (int k = 0; given < n; k++, given++) {
+            quota[byRemainder[k % numClasses]]++;
+        }
+        java.util.Random rnd = new java.util.Random(seed);
+        boolean[] keep = new boolean[size()];
+        for (int c = 0; c < numClasses; c++) {
+            int[] members = new int[counts[c]];
+            int m = 0;
+            for (int i = 0; i < size(); i++) {
+                if (labels[i] == c) {
+                    members[m++] = i;
+                }
+            }
+            for (int k = 0; k < quota[c]; k++) { // partial Fisher-Yates: the first quota[c] of a shuffle
+                int j = k + rnd.nextInt(members.length - k);
+                int t = members[k];
+                members[k] = members[j];
+                members[j] = t;
+                keep[members[k]] = true;
+            }
+        }
+        return select(java.util.stream.IntStream.range(0, size()).filter(i -> keep[i]).toArray());
+    }
+
     /** The images at the given indices, in that order. */
     public ImageDataset select(int[] indices) {
         byte[] px = new byte[indices.length * imageSize()];

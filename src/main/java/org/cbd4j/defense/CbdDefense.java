@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
@@ -149,7 +150,7 @@ public final class CbdDefense implements Defense {
             fcLr.set(schedule.at(e));
             criticLr.set(criticSchedule.at(e));
             Map<String, Double> stats = stage2Epoch(step, fC, train, cfg, e, cbd.paperWeighting() ? null : staticLossB,
-                    weights, lastLossC, patterns);
+                    weights, lastLossC, patterns, capture.confirmedConfounded());
             stats.put("lr", (double) fcLr.get());
             ctx.listener().epochEnd("f_C", e, fC, stats, weights.clone());
             ctx.checkpointer().save("f_C", e + 1, state);
@@ -221,15 +222,27 @@ public final class CbdDefense implements Defense {
     }
 
     private Map<String, Double> stage2Epoch(CbdStep step, Network fC, ImageDataset train, TrainConfig cfg, int epoch,
-            float[] staticLossB, float[] weightsOut, float[] lastLossC, Map<String, float[]> patterns) {
+            float[] staticLossB, float[] weightsOut, float[] lastLossC, Map<String, float[]> patterns,
+            List<Integer> confounded) {
         Seeds.seedEpoch(cfg.seed(), "f_C", epoch);
         int n = train.size();
-        int[] order = Batches.epochOrder(n, cfg.seed(), epoch);
+        int[] order = Batches.epochOrder(n, cfg.seed(), "f_C", epoch);
         int[] labels = train.labels();
-        Random aug = new Random(cfg.seed() * 31 + epoch);
-        Random stampRnd = new Random(Seeds.forEpoch(cfg.seed(), "f_C/intervention", epoch));
-        float[] epochWeights = staticLossB == null ? null
-                : CbdWeights.epochWeights(staticLossB, lastLossC, labels, train.numClasses());
+        Random aug = Seeds.random(cfg.seed(), "f_C/augment", epoch);
+        Random stampRnd = Seeds.random(cfg.seed(), "f_C/intervention", epoch);
+        float[] epochWeights = null;
+        if (staticLossB != null && cbd.options().weightGate()) {
+            boolean[] suspect = CbdWeights.suspects(staticLossB, lastLossC, labels, confounded);
+            epochWeights = CbdWeights.gated(staticLossB, lastLossC, labels, train.numClasses(), suspect);
+            int count = 0;
+            for (boolean s : suspect) {
+                count += s ? 1 : 0;
+            }
+            System.err.printf("cbd4j: f_C epoch %d re-weights %d suspects (confounded classes %s)%n", epoch + 1, count,
+                    confounded);
+        } else if (staticLossB != null) {
+            epochWeights = CbdWeights.epochWeights(staticLossB, lastLossC, labels, train.numClasses());
+        }
         double ceSum = 0;
         double miSum = 0;
         int batches = (n + cfg.batchSize() - 1) / cfg.batchSize();

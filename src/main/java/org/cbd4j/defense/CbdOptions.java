@@ -12,14 +12,17 @@ package org.cbd4j.defense;
  * @param interventionRate probability that a training image of a class other than a confounded
  *     one carries a recovered pattern [0.5]
  * @param inversionSteps optimisation steps of the pattern search per class ({@link TriggerInversion}) [200]
+ * @param weightGate re-weight only the suspects of each f_C epoch (the separated minority of
+ *     ln l_C - ln l_B, and the confounded classes); every other sample keeps weight 1
+ *     ({@link CbdWeights#gated}) [on; false in configs written before it existed]
  */
 public record CbdOptions(int fbMaxEpochs, boolean batchWeights, boolean intervention, double interventionRate,
-        int inversionSteps) {
+        int inversionSteps, boolean weightGate) {
 
-    public static final CbdOptions DEFAULTS = new CbdOptions(8, false, true, 0.5, 200);
+    public static final CbdOptions DEFAULTS = new CbdOptions(8, false, true, 0.5, 200, true);
 
-    /** What runs recorded before these options existed did: batch weights, no intervention. */
-    public static final CbdOptions LEGACY = new CbdOptions(8, true, false, 0.5, 200);
+    /** What runs recorded before these options existed did: batch weights, no intervention, no gate. */
+    public static final CbdOptions LEGACY = new CbdOptions(8, true, false, 0.5, 200, false);
 
     /** Names the first invalid option by its flag. */
     public CbdOptions validate() {

@@ -14,15 +14,16 @@ public final class Batches {
     private Batches() {}
 
     /**
-     * The order of sample indices for one epoch: a Fisher-Yates shuffle seeded by (seed, epoch),
-     * so an epoch's order does not depend on how many epochs ran before it in this process.
+     * The order of sample indices for one epoch: a Fisher-Yates shuffle seeded by (seed, stage,
+     * epoch), so an epoch's order does not depend on how many epochs ran before it in this process
+     * and no two stages or seeds share an order.
      */
-    public static int[] epochOrder(int n, long seed, int epoch) {
+    public static int[] epochOrder(int n, long seed, String stage, int epoch) {
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
         }
-        Random rnd = new Random(seed * 1_000_003L + epoch);
+        Random rnd = Seeds.random(seed, stage + "/order", epoch);
         for (int i = n - 1; i > 0; i--) {
             int j = rnd.nextInt(i + 1);
             int t = order[i];

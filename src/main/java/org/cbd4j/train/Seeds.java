@@ -20,6 +20,11 @@ public final class Seeds {
         return (int) (h & 0x7FFFFFFF);
     }
 
+    /** A java.util.Random for one named stream (for example "f_C/augment") of one epoch. */
+    public static java.util.Random random(long seed, String stream, int epoch) {
+        return new java.util.Random(forEpoch(seed, stream, epoch));
+    }
+
     /** Reseeds the engine (torch) RNG for one epoch of one stage. */
     public static void seedEpoch(long seed, String stage, int epoch) {
         Engine.getInstance().setRandomSeed(forEpoch(seed, stage, epoch));

@@ -38,9 +38,9 @@ public final class SupervisedTraining {
             int epoch, UnaryOperator<NDArray> objective) {
         Seeds.seedEpoch(cfg.seed(), stage, epoch);
         int n = data.size();
-        int[] order = Batches.epochOrder(n, cfg.seed(), epoch);
+        int[] order = Batches.epochOrder(n, cfg.seed(), stage, epoch);
         int[] labels = data.labels();
-        Random aug = new Random(cfg.seed() * 31 + epoch);
+        Random aug = Seeds.random(cfg.seed(), stage + "/augment", epoch);
         double sum = 0;
         int batches = (n + cfg.batchSize() - 1) / cfg.batchSize();
         try (Progress p = new Progress(stage + " epoch " + (epoch + 1) + "/" + cfg.epochs(), n)) {

@@ -59,7 +59,7 @@ class RunConfigFileTest {
                 new org.cbd4j.attack.AttackOptions(0.3, "p.png", 20, 3, 5, 0.75, 1.5, 1, "tiny-cnn", 2, 4, 10, 4,
                         0.5, 7),
                 new org.cbd4j.defense.BaselineOptions(3, 0.02, 0.4f, 2, 1e-3f, 0.05, 4, 0.3),
-                new org.cbd4j.defense.CbdOptions(3, true, false, 0.25, 50), "runs/x");
+                new org.cbd4j.defense.CbdOptions(3, true, false, 0.25, 50, false), "runs/x");
         Path f = write("resolved.yaml", org.cbd4j.report.Json.yaml(cfg.flags()));
         TrainCommand c = parse("--config", f.toString());
         assertEquals(cfg, c.options.toConfig(c.out));

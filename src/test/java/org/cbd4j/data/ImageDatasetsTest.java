@@ -144,4 +144,41 @@ class ImageDatasetsTest {
         TrainTestSplit other = r.load("folder", root, 2, new DataOptions(8, 1, false));
         assertTrue(!java.util.Arrays.equals(s1.test().pixels(), other.test().pixels()), "another seed, another split");
     }
+
+    @Test
+    void limitTrainKeepsEveryClassInProportionFromASeededDraw() {
+        // Sorted by class, as the GTSRB and folder loaders return it: 3 classes of 50, 30, 20.
+        int[] labels = new int[100];
+        byte[] px = new byte[100];
+        for (int i = 0; i < 100; i++) {
+            labels[i] = i < 50 ? 0 : i < 80 ? 1 : 2;
+            px[i] = (byte) i; // the pixel names the original index
+        }
+        ImageDataset sorted = new ImageDataset(px, labels, 1, 1, 1, 3);
+        ImageDataset sub = sorted.subset(10, 7);
+        assertArrayEquals(new int[] {5, 3, 2}, sub.classCounts(), "each class keeps its share");
+        int last = -1;
+        for (int i = 0; i < sub.size(); i++) {
+            int original = sub.pixel(i, 0, 0, 0);
+            assertTrue(original > last, "original order kept");
+            last = original;
+        }
+        assertEquals(sub.classCounts().length, sorted.subset(10, 7).classCounts().length);
+        assertArrayEquals(pixels(sub), pixels(sorted.subset(10, 7)), "same seed, same subset");
+        boolean differs = false;
+        for (long seed = 8; seed < 12 && !differs; seed++) {
+            differs = !java.util.Arrays.equals(pixels(sub), pixels(sorted.subset(10, seed)));
+        }
+        assertTrue(differs, "another seed draws other images");
+        assertEquals(7, sorted.subset(7, 1).size(), "largest remainders fill up to n");
+        assertEquals(100, sorted.subset(500, 1).size());
+    }
+
+    private static int[] pixels(ImageDataset d) {
+        int[] out = new int[d.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = d.pixel(i, 0, 0, 0);
+        }
+        return out;
+    }
 }

@@ -95,4 +95,55 @@ class CbdWeightsTest {
         }
         assertEquals(1f, w[4], 1e-5f);
     }
+
+    @Test
+    void theGateReweightsOnlyASeparatedMinorityAndConfoundedClasses() {
+        // 1,000 samples over 2 classes: f_B fits every clean sample well, often better than f_C
+        // (spread over three decades, as on Fashion-MNIST's easy classes); 80 samples of class 0
+        // have l_B four decades below their l_C (the poisoned group).
+        java.util.Random rnd = new java.util.Random(5);
+        int n = 1000;
+        float[] lb = new float[n];
+        float[] lc = new float[n];
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = i % 2;
+            boolean poisoned = i < 160 && y[i] == 0;
+            lc[i] = (float) Math.exp(-2 + 0.5 * rnd.nextGaussian());
+            lb[i] = (float) Math.exp(poisoned ? -12 + 0.5 * rnd.nextGaussian() : -3 + 1.2 * rnd.nextGaussian());
+        }
+        boolean[] suspect = CbdWeights.suspects(lb, lc, y, java.util.List.of());
+        float[] gated = CbdWeights.gated(lb, lc, y, 2, suspect);
+        float[] ungated = CbdWeights.epochWeights(lb, lc, y, 2);
+        double cleanGated = 0;
+        double cleanUngated = 0;
+        for (int i = 0; i < n; i++) {
+            boolean poisoned = i < 160 && y[i] == 0;
+            assertEquals(poisoned, suspect[i], "suspect " + i);
+            if (poisoned) {
+                assertTrue(gated[i] < 0.01f, "poisoned sample " + i + " keeps a weight near 0: " + gated[i]);
+            } else {
+                assertEquals(1f, gated[i], "clean sample " + i + " keeps weight 1");
+                cleanGated += gated[i];
+                cleanUngated += ungated[i];
+            }
+        }
+        assertTrue(cleanUngated / (n - 80) < 0.8, "without the gate clean samples lose weight: " + cleanUngated);
+        assertEquals(n - 80, cleanGated, 1e-6);
+
+        // The same losses without the poisoned group: one population, no suspects, all weights 1.
+        float[] lbClean = lb.clone();
+        for (int i = 0; i < 160; i += 2) {
+            lbClean[i] = (float) Math.exp(-3 + 1.2 * rnd.nextGaussian());
+        }
+        boolean[] none = CbdWeights.suspects(lbClean, lc, y, java.util.List.of());
+        for (boolean b : none) {
+            assertTrue(!b, "nothing suspect in one population");
+        }
+        // A confounded class is re-weighted as a whole, relative to its own 90th percentile.
+        boolean[] whole = CbdWeights.suspects(lbClean, lc, y, java.util.List.of(1));
+        for (int i = 0; i < n; i++) {
+            assertEquals(y[i] == 1, whole[i], "class 1 is suspect as a whole: " + i);
+        }
+    }
 }
