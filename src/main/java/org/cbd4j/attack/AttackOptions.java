@@ -39,16 +39,6 @@ public record AttackOptions(
     public static final AttackOptions DEFAULTS =
             new AttackOptions(0.2, null, 40, 6, 4, 0.5, 1, 2, "small-cnn", 5, 0, 100, 8, 1.5, 100);
 
-    /** Options written before the helper-model attacks existed read back with zeros: use the defaults. */
-    public AttackOptions {
-        helperModel = helperModel == null ? "small-cnn" : helperModel;
-        helperEpochs = helperEpochs == 0 ? 5 : helperEpochs;
-        trojanSteps = trojanSteps == 0 ? 100 : trojanSteps;
-        lcEps = lcEps == 0 ? 8 : lcEps;
-        lcStep = lcStep == 0 ? 1.5 : lcStep;
-        lcSteps = lcSteps == 0 ? 100 : lcSteps;
-    }
-
     /** Checks every range; messages name the flag. */
     public AttackOptions validate() {
         check(blendAlpha > 0 && blendAlpha <= 1, "--blend-alpha must be in (0, 1], got " + blendAlpha);

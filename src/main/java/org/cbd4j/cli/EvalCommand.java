@@ -41,7 +41,7 @@ final class EvalCommand implements Callable<Integer> {
         if (!Files.isRegularFile(configFile)) {
             throw new IllegalArgumentException("--run " + dir + " has no config.json (not a cbd4j run directory)");
         }
-        RunConfig cfg = Json.MAPPER.treeToValue(Json.read(configFile).get("config"), RunConfig.class);
+        RunConfig cfg = RunConfig.fromJson(Json.read(configFile).get("config"));
         String name = "model".equals(net) && "cbd".equals(cfg.defense()) ? "f_C" : net;
         if (!"model".equals(name) && !"f_C".equals(name) && !"f_B".equals(name)) {
             throw new IllegalArgumentException("--net must be model or f_B, got " + net);

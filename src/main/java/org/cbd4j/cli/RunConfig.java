@@ -48,14 +48,50 @@ public record RunConfig(
         CbdOptions cbdOptions,
         String out) {
 
-    /** Configs written before image-size and channels existed read back with 0: use the defaults. */
     public RunConfig {
-        imageSize = imageSize == 0 ? org.cbd4j.data.DataOptions.DEFAULTS.imageSize() : imageSize;
-        channels = channels == 0 ? org.cbd4j.data.DataOptions.DEFAULTS.channels() : channels;
         attackOptions = attackOptions == null ? AttackOptions.DEFAULTS : attackOptions;
         baselineOptions = baselineOptions == null ? BaselineOptions.DEFAULTS : baselineOptions;
         // Configs written before cbd4j's own CBD options existed ran without them.
         cbdOptions = cbdOptions == null ? CbdOptions.LEGACY : cbdOptions;
+    }
+
+    /**
+     * Reads the {@code config} object of a run's {@code config.json}. Fields that did not exist
+     * when an older run was written are filled in here, where "missing" can be told from "0"
+     * (a 0 given on the command line is an error, not a request for the default): data options
+     * and the attack and baseline options take today's defaults, and cbd4j's own CBD options
+     * the behaviour runs had before them ({@link CbdOptions#LEGACY}).
+     */
+    public static RunConfig fromJson(com.fasterxml.jackson.databind.JsonNode config)
+            throws com.fasterxml.jackson.core.JsonProcessingException {
+        if (config == null || !config.isObject()) {
+            throw new IllegalArgumentException("config.json has no \"config\" object (not a cbd4j run directory?)");
+        }
+        var mapper = org.cbd4j.report.Json.MAPPER;
+        var node = (com.fasterxml.jackson.databind.node.ObjectNode) config.deepCopy();
+        if (!node.has("imageSize")) {
+            node.put("imageSize", org.cbd4j.data.DataOptions.DEFAULTS.imageSize());
+        }
+        if (!node.has("channels")) {
+            node.put("channels", org.cbd4j.data.DataOptions.DEFAULTS.channels());
+        }
+        fillMissing(node, "attackOptions", mapper.valueToTree(AttackOptions.DEFAULTS));
+        fillMissing(node, "baselineOptions", mapper.valueToTree(BaselineOptions.DEFAULTS));
+        fillMissing(node, "cbdOptions", mapper.valueToTree(CbdOptions.LEGACY));
+        return mapper.treeToValue(node, RunConfig.class);
+    }
+
+    private static void fillMissing(com.fasterxml.jackson.databind.node.ObjectNode node, String field,
+            com.fasterxml.jackson.databind.JsonNode defaults) {
+        if (!(node.get(field) instanceof com.fasterxml.jackson.databind.node.ObjectNode options)) {
+            node.set(field, defaults);
+            return;
+        }
+        defaults.fields().forEachRemaining(e -> {
+            if (!options.has(e.getKey())) {
+                options.set(e.getKey(), e.getValue());
+            }
+        });
     }
 
     /** Defenses accepted by {@code --defense}. */

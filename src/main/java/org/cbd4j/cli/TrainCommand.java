@@ -67,7 +67,7 @@ final class TrainCommand implements Callable<Integer> {
             System.err.println("cbd: run " + dir + " already finished; nothing to resume");
             return 0;
         }
-        RunConfig cfg = Json.MAPPER.treeToValue(Json.read(dir.resolve("config.json")).get("config"), RunConfig.class)
+        RunConfig cfg = RunConfig.fromJson(Json.read(dir.resolve("config.json")).get("config"))
                 .withOut(dir.toString());
         Map<String, Object> summary = Experiment.run(cfg, Experiment.Mode.RESUME, baseline(),
                 Main.commandLine("train", args));

@@ -34,8 +34,19 @@ public final class Models {
 
     /** Throws IllegalArgumentException for an unknown name, without building anything. */
     public static void validate(String name) {
-        if (!WRN.matcher(name).matches() && !NAMES.contains(name) || name.equals("wrn-D-K")) {
+        Matcher m = WRN.matcher(name);
+        if (m.matches()) {
+            WideResNet.checkShape(parse(m.group(1)), parse(m.group(2)));
+        } else if (!NAMES.contains(name) || name.equals("wrn-D-K")) {
             throw new IllegalArgumentException("unknown model '" + name + "'; known: " + String.join(", ", NAMES));
+        }
+    }
+
+    private static int parse(String digits) {
+        try {
+            return Integer.parseInt(digits);
+        } catch (NumberFormatException e) {
+            return -1; // more digits than an int: refused by checkShape
         }
     }
 }

@@ -15,12 +15,17 @@ public final class WideResNet {
 
     private WideResNet() {}
 
+    /** Refuses a depth that is not 6n + 4 (at least 10) or a width outside 1..64, naming the flag. */
+    static void checkShape(int depth, int widen) {
+        if (depth < 10 || (depth - 4) % 6 != 0 || widen < 1 || widen > 64) {
+            throw new IllegalArgumentException("--model wrn-D-K: depth must be 6n+4 (10, 16, 22, 28, ...) and width "
+                    + "1..64, got wrn-" + depth + "-" + widen);
+        }
+    }
+
     /** Builds WRN-{@code depth}-{@code widen}; depth must be 6n + 4. */
     public static ClassifierBlock create(int depth, int widen, int numClasses) {
-        if (depth < 10 || (depth - 4) % 6 != 0 || widen < 1) {
-            throw new IllegalArgumentException("WRN depth must be 6n+4 (10, 16, 22, 28, ...) and width >= 1, got "
-                    + depth + "-" + widen);
-        }
+        checkShape(depth, widen);
         int n = (depth - 4) / 6;
         int[] widths = {16, 16 * widen, 32 * widen, 64 * widen};
         SequentialBlock f = new SequentialBlock();

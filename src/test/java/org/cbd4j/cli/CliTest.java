@@ -91,6 +91,23 @@ class CliTest {
     }
 
     @Test
+    void zeroIsAnErrorNotTheDefaultAndModelsAreCheckedBeforeAnyWork() {
+        // Review bugs: --lc-steps 0 ran 100 steps; wrn-15-1 failed only after loading and poisoning.
+        String out = tmp.resolve("run").toString();
+        for (String flag : new String[] {"--lc-steps", "--lc-eps", "--lc-step", "--trojan-steps", "--helper-epochs"}) {
+            assertUsageError(run("train", "--attack", "label-consistent", flag, "0", "--out", out), flag + " must be");
+        }
+        assertUsageError(run("train", "--dataset", "folder", "--image-size", "0", "--out", out), "--image-size must be");
+        assertUsageError(run("train", "--dataset", "folder", "--channels", "0", "--out", out), "--channels must be");
+        Result r = run("train", "--dataset", "fashion-mnist", "--data", tmp.resolve("nowhere").toString(),
+                "--model", "wrn-15-1", "--out", out);
+        assertUsageError(r, "depth must be 6n+4");
+        assertFalse(r.err().contains("loaded"), "refused before the data was touched: " + r.err());
+        assertUsageError(run("train", "--model", "wrn-16-99999999999", "--out", out), "width");
+        assertFalse(Files.exists(tmp.resolve("run")), "nothing written");
+    }
+
+    @Test
     void errorsAreOneLine() {
         Result r = run("train", "--attack", "nonsense", "--out", tmp.resolve("x").toString());
         assertEquals(1, r.err().strip().lines().count(), r.err());

@@ -122,4 +122,28 @@ class RunConfigFileTest {
         assertTrue(r.err().contains("unknown key 'modle'"), r.err());
         assertFalse(Files.exists(out), "nothing written for a refused config");
     }
+
+    @Test
+    void configsOfOlderRunsReadBackWithTheDefaultsOfTheirTime() throws Exception {
+        // What a config.json written before image-size, channels, the helper-model attacks and
+        // cbd4j's CBD options holds (field names as Jackson writes the record).
+        RunConfig today = parse("--out", "o").options.toConfig("o");
+        var node = (com.fasterxml.jackson.databind.node.ObjectNode) org.cbd4j.report.Json.MAPPER.valueToTree(today);
+        node.remove(java.util.List.of("imageSize", "channels", "cbdOptions"));
+        var attack = (com.fasterxml.jackson.databind.node.ObjectNode) node.get("attackOptions");
+        attack.remove(java.util.List.of("helperModel", "helperEpochs", "trojanSteps", "lcEps", "lcStep", "lcSteps"));
+        RunConfig old = RunConfig.fromJson(node);
+        assertEquals(org.cbd4j.attack.AttackOptions.DEFAULTS, old.attackOptions());
+        assertEquals(org.cbd4j.defense.CbdOptions.LEGACY, old.cbdOptions());
+        assertEquals(today.imageSize(), old.imageSize());
+        assertEquals(today.channels(), old.channels());
+        // A CBD options object from before the weight gate existed: the gate stays off.
+        node.set("cbdOptions", org.cbd4j.report.Json.MAPPER.valueToTree(org.cbd4j.defense.CbdOptions.DEFAULTS));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) node.get("cbdOptions")).remove("weightGate");
+        assertEquals(false, RunConfig.fromJson(node).cbdOptions().weightGate());
+        assertEquals(true, today.cbdOptions().weightGate(), "on by default");
+        // Explicit zeros are kept (and refused by validate), not replaced.
+        attack.put("lcSteps", 0);
+        assertEquals(0, RunConfig.fromJson(node).attackOptions().lcSteps());
+    }
 }
