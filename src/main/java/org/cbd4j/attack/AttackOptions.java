@@ -1,7 +1,7 @@
 package org.cbd4j.attack;
 
 /**
- * The parameters of individual attacks (SPEC §3), with their defaults; each attack reads its own.
+ * The parameters of individual attacks (docs/METHOD.md §3), with their defaults; each attack reads its own.
  *
  * @param blendAlpha Blend: weight a of the pattern in x' = (1-a) x + a P, in (0, 1]
  * @param blendPattern Blend: an image file used as P (resized to the images), or null for seeded noise

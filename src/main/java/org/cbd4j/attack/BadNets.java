@@ -4,7 +4,7 @@ import java.util.Map;
 import org.cbd4j.data.ImageDataset;
 
 /**
- * BadNets with the 3x3 grid trigger of SPEC §3: the bottom-right 3x3 pixels of every channel are
+ * BadNets with the 3x3 grid trigger of docs/METHOD.md §3: the bottom-right 3x3 pixels of every channel are
  * replaced by [[0,0,255],[0,255,0],[255,0,255]] and the label is flipped.
  *
  * @see <a href="https://arxiv.org/abs/1708.06733">Gu et al., BadNets (2017)</a>

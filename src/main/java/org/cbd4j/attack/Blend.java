@@ -11,7 +11,7 @@ import org.cbd4j.data.ImageDecoder;
 import org.cbd4j.data.ImageEncoder;
 
 /**
- * Blend (SPEC §3): x' = round((1 - a) x + a P) per pixel, with a fixed pattern P the size of the
+ * Blend (docs/METHOD.md §3): x' = round((1 - a) x + a P) per pixel, with a fixed pattern P the size of the
  * image: seeded uniform noise, or an image file the user gives (resized to the images and
  * converted to their channel count). The same P is used at train and test time; it is saved as
  * {@code blend_pattern.png}.

@@ -33,7 +33,7 @@ import org.cbd4j.train.Progress;
 import org.cbd4j.train.Seeds;
 
 /**
- * Input-aware dynamic backdoor (SPEC §3): a generator G (small encoder-decoder) makes a pattern
+ * Input-aware dynamic backdoor (docs/METHOD.md §3): a generator G (small encoder-decoder) makes a pattern
  * per image and a mask network M a sparse mask per image; the trigger is x' = x + (G(x) - x) M(x).
  * M is pre-trained alone (mask density pushed below 0.032, diversity: different images get
  * different masks); then G is trained jointly with a classifier (the attacker's helper, same
@@ -224,6 +224,7 @@ public final class InputAware extends TriggerAttack {
             train = all.select(java.util.Arrays.copyOf(pick, TRAIN_LIMIT));
         }
         int epochs = options.helperEpochs();
+        int numClasses = train.numClasses();
         Learner maskLearner = new Learner(mask.getBlock(), Adam.withDefaults(new LearningRate(0.01f)));
         Learner genLearner = new Learner(generator.getBlock(), Adam.withDefaults(new LearningRate(0.01f)));
         try (Network clf = Network.forData("input-aware-classifier", options.helperModel(), train)) {
@@ -254,7 +255,9 @@ public final class InputAware extends TriggerAttack {
                         NDArray cross = x.add(g2.sub(x).mul(mk2)).get(nb + ":" + (2 * nb));
                         NDArray clean = x.get((2 * nb) + ":");
                         NDArray inputs = NDArrays.concat(new NDList(bd, cross, clean));
-                        NDArray yBd = y.get("0:" + nb).onesLike().mul(config.target());
+                        // The poisoned label the data will carry: the target, or (y + 1) mod K all-to-all.
+                        NDArray yBd = config.allToAll() ? y.get("0:" + nb).add(1).mod(numClasses)
+                                : y.get("0:" + nb).onesLike().mul(config.target());
                         NDArray labels = NDArrays.concat(new NDList(yBd, y.get(nb + ":")));
                         NDArray logits = clf.forward(new NDList(inputs), true).get(0);
                         NDArray ce = Losses.perSampleCrossEntropy(logits, labels).mean();

@@ -14,7 +14,7 @@ import org.cbd4j.train.Losses;
 import org.cbd4j.train.Progress;
 
 /**
- * Label-consistent, clean-label (SPEC §3): the chosen target-class training images are first made
+ * Label-consistent, clean-label (docs/METHOD.md §3): the chosen target-class training images are first made
  * hard to classify by an untargeted PGD perturbation (L-infinity, eps 8/255, step 1.5/255, 100
  * steps, on a model trained on the clean data), then stamped with a 3x3 pattern in each of the
  * four corners; labels are kept. Test images get the corner patterns only. The pattern is saved

@@ -5,7 +5,7 @@ import org.cbd4j.data.ImageDataset;
 import org.cbd4j.data.ImageEncoder;
 
 /**
- * SIG, clean-label (SPEC §3): x' = clip(round(x + v)), v[i, j] = delta * sin(2 pi j f / W) on every
+ * SIG, clean-label (docs/METHOD.md §3): x' = clip(round(x + v)), v[i, j] = delta * sin(2 pi j f / W) on every
  * row and channel; only target-class training images are poisoned and their labels kept; every
  * non-target test image gets the signal. The signal (shifted to mid-grey) is saved as
  * {@code sig_signal.png}.

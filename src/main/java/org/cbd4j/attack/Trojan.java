@@ -15,7 +15,7 @@ import org.cbd4j.model.Network;
 import org.cbd4j.train.Batches;
 
 /**
- * Trojan, TrojanNN-style (SPEC §3): on a model trained on the clean data, take the two
+ * Trojan, TrojanNN-style (docs/METHOD.md §3): on a model trained on the clean data, take the two
  * embedding units with the largest summed |weight| into the classifier, and optimise the pixels
  * of a square mask in the bottom-right corner by sign-gradient ascent so those units fire
  * strongly on clean images carrying the patch. The optimised patch is the trigger, stamped like

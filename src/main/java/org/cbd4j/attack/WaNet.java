@@ -11,7 +11,7 @@ import java.util.Random;
 import org.cbd4j.data.ImageDataset;
 
 /**
- * WaNet (SPEC §3): a smooth warp as the trigger. A k x k field of uniform(-1, 1) offsets,
+ * WaNet (docs/METHOD.md §3): a smooth warp as the trigger. A k x k field of uniform(-1, 1) offsets,
  * normalised by its mean absolute value, is upsampled bicubically (align_corners) to H x W; the
  * sampling grid is clamp((identity + s * field / H) * rescale, -1, 1) and images are resampled
  * bilinearly (align_corners). Noise mode: cross-ratio x the backdoor count of further samples are

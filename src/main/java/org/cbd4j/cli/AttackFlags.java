@@ -3,7 +3,7 @@ package org.cbd4j.cli;
 import org.cbd4j.attack.AttackOptions;
 import picocli.CommandLine.Option;
 
-/** The per-attack options of {@code cbd train} and {@code cbd poison} (SPEC §3 defaults). */
+/** The per-attack options of {@code cbd train} and {@code cbd poison} (docs/METHOD.md §3 defaults). */
 final class AttackFlags {
 
     @Option(names = "--blend-alpha", paramLabel = "A", defaultValue = "0.2",

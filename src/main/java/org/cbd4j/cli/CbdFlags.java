@@ -22,8 +22,9 @@ final class CbdFlags {
     boolean noIntervention;
 
     @Option(names = "--intervention-rate", paramLabel = "X", defaultValue = "0.5",
-            description = "CBD: probability that an image of a class that is not confounded carries a recovered "
-                    + "pattern. Default: ${DEFAULT-VALUE}.")
+            description = "CBD: probability that a training image goes through the intervention (the recovered "
+                    + "pattern added to an image of another class, removed from one of the confounded class). "
+                    + "Default: ${DEFAULT-VALUE}.")
     double interventionRate;
 
     @Option(names = "--inversion-steps", paramLabel = "N", defaultValue = "200",

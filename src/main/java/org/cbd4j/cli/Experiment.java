@@ -32,7 +32,7 @@ import org.cbd4j.train.TrainingState;
 /** Runs one configured pipeline: data → attack → defense → per-epoch evaluation → run directory. */
 public final class Experiment {
 
-    /** Definitions written into every summary, so a reader never has to guess (SPEC §4). */
+    /** Definitions written into every summary, so a reader never has to guess (docs/METHOD.md §4). */
     static final String METRIC_DEFINITIONS = "ca: top-1 % on the whole clean test set; asr: % of triggered test "
             + "images whose true class differs from the attack label that are classified as the attack label; "
             + "ra: % of those classified as their true class; der = [max(0, asr_nodef - asr) - max(0, ca_nodef - ca) "

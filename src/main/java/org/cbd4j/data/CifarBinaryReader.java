@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads the CIFAR-10 binary layout (SPEC §5): records of one label byte followed by 3072 bytes
+ * Reads the CIFAR-10 binary layout (docs/METHOD.md §5): records of one label byte followed by 3072 bytes
  * (1024 R, 1024 G, 1024 B, row-major 32x32). Training data is {@code data_batch_1..5.bin}, test
  * data {@code test_batch.bin}.
  *

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The German Traffic Sign Recognition Benchmark in its official layout (SPEC §5):
+ * The German Traffic Sign Recognition Benchmark in its official layout (docs/METHOD.md §5):
  * {@code Final_Training/Images/000NN/GT-000NN.csv} with the class's PPM files, and
  * {@code Final_Test/Images/*.ppm} with {@code GT-final_test.csv} (from the separate ground-truth
  * archive; looked for next to the images or at the root). Each image is resized to a square size.

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * Reads the IDX format of MNIST and Fashion-MNIST (SPEC §5): big-endian magic 0x00000803 followed
+ * Reads the IDX format of MNIST and Fashion-MNIST (docs/METHOD.md §5): big-endian magic 0x00000803 followed
  * by count, rows and cols for images; 0x00000801 followed by count for labels; raw or gzip.
  *
  * @see <a href="http://yann.lecun.com/exdb/mnist/">The MNIST database</a>

@@ -5,7 +5,7 @@ import java.util.Arrays;
 /**
  * An immutable labelled image set: uint8 pixels in (N, C, H, W) order and one int label per image.
  *
- * <p>Pixels are kept as raw bytes because every attack in SPEC §3 stamps its trigger on the raw
+ * <p>Pixels are kept as raw bytes because every attack in docs/METHOD.md §3 stamps its trigger on the raw
  * uint8 image; conversion to float happens per batch.
  */
 public final class ImageDataset {

@@ -11,7 +11,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * A folder of images, {@code root/<class-name>/<image files>} (SPEC §5): classes are the
+ * A folder of images, {@code root/<class-name>/<image files>} (docs/METHOD.md §5): classes are the
  * sub-directories sorted by name, images PNG, JPEG, BMP or PPM (by extension, case-insensitive;
  * other files are ignored), each resized to {@code size x size} with 1 or 3 channels.
  * An image that cannot be decoded fails the load, or with {@code skipUnreadable} is reported on

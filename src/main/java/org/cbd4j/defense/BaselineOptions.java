@@ -9,7 +9,7 @@ package org.cbd4j.defense;
  * @param ablUnlearnEpochs ABL: epochs of gradient ascent on the isolated samples [20]
  * @param ablUnlearnLr ABL: learning rate of the unlearning phase [0.0005]
  * @param expectedPoisonRate spectral signatures: the assumed upper bound on the poisoned fraction;
- *     1.5 x this fraction of every class is removed [0.1, the rate of SPEC's attacks]
+ *     1.5 x this fraction of every class is removed [0.1, the poisoning rate of the reference experiments]
  * @param acDims activation clustering: dimensions kept before 2-means (PCA here; the paper uses ICA) [10]
  * @param acThreshold activation clustering: the smaller cluster of a class is flagged when it
  *     holds at most this fraction of the class (the "relative size" rule) [0.35]

@@ -1,7 +1,7 @@
 package org.cbd4j.defense;
 
 /**
- * CBD's own options (SPEC §2 reference values in brackets).
+ * CBD's own options (docs/METHOD.md §2 reference values in brackets).
  *
  * @param fbEpochs epochs of stage 1, f_B trained with plain cross-entropy, or {@link #AUTO} [5 in
  *     the paper; auto in cbd4j]
@@ -11,7 +11,7 @@ package org.cbd4j.defense;
  * @param criticLr Adam learning rate of the critic, x0.1 every 20 % of the epochs [0.2]
  * @param paperWeighting weights exactly as the paper: l_B on the augmented batch, rescaled over
  *     the whole batch. Off (cbd4j's default): l_B of the un-augmented sample, computed once after
- *     stage 1, and rescaled per label class over the data set, see {@link CbdWeights#classFactors}
+ *     stage 1, and referenced to its label class over the data set, see {@link CbdWeights#epochWeights}
  * @param options cbd4j's further options
  */
 public record CbdConfig(

@@ -1,8 +1,8 @@
 package org.cbd4j.defense;
 
 /**
- * The options cbd4j adds to CBD beyond the paper's (defaults in brackets; README, "How cbd4j's
- * CBD differs from the paper").
+ * The options cbd4j adds to CBD beyond the paper's (defaults in brackets; README, "What cbd4j
+ * adds to CBD, and why", and docs/METHOD.md §2).
  *
  * @param fbMaxEpochs cap on stage 1 when its length is decided automatically [8]
  * @param batchWeights rescale the sample weights within each batch as cbd4j did before, instead

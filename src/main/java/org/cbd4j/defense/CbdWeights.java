@@ -3,9 +3,11 @@ package org.cbd4j.defense;
 import ai.djl.ndarray.NDArray;
 
 /**
- * CBD's sample re-weighting (SPEC §2): {@code w_i = l_B(i) / (l_B(i) + l_C(i) + 1e-8)}, rescaled
- * so the batch's weights average to 1. A sample f_B fits easily (small l_B, typically poisoned)
- * gets a small weight.
+ * CBD's sample re-weighting (docs/METHOD.md §2): the raw weight {@code l_B(i) / (l_B(i) + l_C(i) + 1e-8)}
+ * is small for a sample f_B fits easily (typically poisoned). {@link #weights} rescales it to a
+ * batch mean of 1 as the paper does; {@link #classBalanced} per class within the batch (cbd4j's
+ * former default, {@code --batch-weights}); {@link #epochWeights} and {@link #gated} reference it
+ * to the class over the data set (cbd4j's default).
  */
 public final class CbdWeights {
 

@@ -15,7 +15,7 @@ import java.util.Map;
  *   <li>poison-label: the samples that carry the trigger are fitted orders of magnitude better
  *       than clean ones, so {@code ln(l_B)} over the whole set splits into two separate
  *       populations (a Gaussian mixture with Ashman's D &gt; 2, {@link Bimodal}) whose low group is
- *       under half of the data. Before capture the poisoned samples look like label noise (high
+ *       under half of the data, in two consecutive epochs and of about the same size ({@link #settled}). Before capture the poisoned samples look like label noise (high
  *       loss) and the low group, if any, is the easy clean classes, which do not form a
  *       separate population;</li>
  *   <li>clean-label on a whole class: every sample of the target class carries the trigger, so
@@ -100,10 +100,31 @@ public final class FbCapture {
             stable = history.get(k).confounded().containsAll(confounded);
         }
         boolean enough = history.size() + 1 >= CONFIRM;
-        Observation o = new Observation(epoch, split, confounded,
-                enough && ((split.separated() && split.highShare() > 0.5) || stable));
+        Observation o = new Observation(epoch, split, confounded, false);
+        boolean settled = o.lowMinority() && !history.isEmpty() && settled(history.get(history.size() - 1), o);
+        o = new Observation(epoch, split, confounded, enough && (settled || stable));
         history.add(o);
         return o;
+    }
+
+    /** Max/min ratio of two consecutive low-group shares that counts as the same group. */
+    static final double SETTLED_RATIO = 1.5;
+
+    /**
+     * Whether the low group has settled: a separate low minority in both epochs, of about the same
+     * size (shares within a factor {@link #SETTLED_RATIO}). One epoch's split is not enough: on
+     * generated data f_B's second epoch showed a separated low group of 46 % (the poisoned 10 %
+     * and clean samples of a half-learned task) with f_B's ASR at 83 %; stopping there left CBD at
+     * ASR 26-40 %. On the Fashion-MNIST quickstart the first epoch's low group was 46 % and the
+     * second's 9.6 %, the poisoned share.
+     */
+    static boolean settled(Observation before, Observation now) {
+        if (!before.lowMinority() || !now.lowMinority()) {
+            return false;
+        }
+        double a = 1 - before.split().highShare();
+        double b = 1 - now.split().highShare();
+        return Math.max(a, b) / Math.min(a, b) <= SETTLED_RATIO;
     }
 
     /**

@@ -13,7 +13,7 @@ import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 
 /**
- * CBD's mutual-information critic T(z_B, z_C) (SPEC §2): dropout 0.2, Linear(2d, d), LeakyReLU,
+ * CBD's mutual-information critic T(z_B, z_C) (docs/METHOD.md §2): dropout 0.2, Linear(2d, d), LeakyReLU,
  * dropout 0.2, Linear(d, 1) on the concatenated embeddings, with the estimate
  * {@code I = 0.01 * (mean T(z_B, z_C) - mean T(z_B, shift(z_C)))}; the shift by one sample draws
  * pairs from the product of the marginals.

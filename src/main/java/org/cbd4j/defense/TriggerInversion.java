@@ -28,8 +28,8 @@ import org.cbd4j.train.LearningRate;
  * class (bags), and stamping it on other classes did not remove the backdoor; the removal pattern
  * follows the sinusoid's signs column by column (docs/RESULTS.md). The cost follows Neural
  * Cleanse's adaptive scheme: minimise {@code -ln(1 - p_c(x')) + beta |delta|^2} with Adam, beta
- * starting at 0 and rising by 1.5x every 10 steps while at least {@link #SUCCESS} of the images
- * leave the class, falling otherwise; the smallest pattern that kept that rate is returned.
+ * starting at 0, set to 0.04 the first time and then raised by 1.5x every 10 steps while at least
+ * {@link #SUCCESS} of the images leave the class, lowered by 1.5x otherwise; the smallest pattern that kept that rate is returned.
  *
  * @see <a href="https://doi.org/10.1109/SP.2019.00031">Wang et al., Neural Cleanse, S&amp;P 2019</a>
  */

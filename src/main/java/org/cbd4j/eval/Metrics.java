@@ -1,7 +1,7 @@
 package org.cbd4j.eval;
 
 /**
- * The metric definitions of SPEC §4, on predictions. All rates are percentages in [0, 100].
+ * The metric definitions of docs/METHOD.md §4, on predictions. All rates are percentages in [0, 100].
  *
  * <ul>
  *   <li>CA: top-1 accuracy on the whole clean test set.

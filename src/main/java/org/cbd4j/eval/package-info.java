@@ -1,5 +1,5 @@
 /**
- * Metrics exactly as SPEC §4 defines them: clean accuracy (CA), attack success rate (ASR), robust
+ * Metrics exactly as docs/METHOD.md §4 defines them: clean accuracy (CA), attack success rate (ASR), robust
  * accuracy (RA), defense effectiveness rating (DER) and poison-detection AUROC, precision and recall.
  */
 package org.cbd4j.eval;

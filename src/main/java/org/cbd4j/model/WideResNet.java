@@ -5,7 +5,7 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.pooling.Pool;
 
 /**
- * WRN-depth-k for small images (SPEC §2): a 3x3 stem of 16 filters, three groups of pre-activation
+ * WRN-depth-k for small images (docs/METHOD.md §2): a 3x3 stem of 16 filters, three groups of pre-activation
  * basic blocks with widths 16k, 32k, 64k (strides 1, 2, 2), then BN-ReLU-global-average-pool; the
  * pooled vector (64k wide) is the embedding. Works for any channel count and image size.
  *

@@ -6,7 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import java.util.Random;
 
 /**
- * Batch augmentation as tensor ops (SPEC §2): random crop with zero padding, horizontal flip and
+ * Batch augmentation as tensor ops (docs/METHOD.md §2): random crop with zero padding, horizontal flip and
  * Cutout, each with per-sample random parameters drawn from a seeded {@link Random}.
  *
  * <p>Crop and flip are one batched matrix product per axis, {@code out = S_row x S_col^T}, with a

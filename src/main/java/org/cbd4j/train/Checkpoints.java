@@ -37,6 +37,11 @@ public final class Checkpoints {
     public record Checkpoint(Path dir, String stage, int epochsDone, int metricRows) {
 
         /** Opens one part for reading. */
+        /** Whether the checkpoint holds {@code part}. */
+        public boolean has(String part) {
+            return Files.isRegularFile(dir.resolve(part + ".bin"));
+        }
+
         public DataInputStream open(String part) throws IOException {
             Path p = dir.resolve(part + ".bin");
             if (!Files.isRegularFile(p)) {

@@ -2,7 +2,7 @@ package org.cbd4j.train;
 
 /**
  * Step learning-rate schedule in epochs: {@code base} until the first milestone, then multiplied
- * by {@code factor} at each milestone (SPEC §2: 0.1, x0.1 at epochs 20 and 70 of 100).
+ * by {@code factor} at each milestone (docs/METHOD.md §2: 0.1, x0.1 at epochs 20 and 70 of 100).
  */
 public record StepSchedule(float base, float factor, int[] milestones) {
 

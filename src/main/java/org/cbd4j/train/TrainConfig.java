@@ -1,7 +1,7 @@
 package org.cbd4j.train;
 
 /**
- * Hyper-parameters of one supervised training run (SPEC §2 reference values in brackets).
+ * Hyper-parameters of one supervised training run (docs/METHOD.md §2 reference values in brackets).
  *
  * @param epochs number of epochs [100 for f_C]
  * @param batchSize mini-batch size [64]

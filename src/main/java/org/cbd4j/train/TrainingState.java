@@ -90,6 +90,9 @@ public final class TrainingState {
             }
         }
         for (Map.Entry<String, Vectors> e : vectors.entrySet()) {
+            if (!c.has("vec-" + e.getKey())) {
+                continue; // a vector group added after the checkpoint was written keeps its initial values
+            }
             try (DataInputStream in = c.open("vec-" + e.getKey())) {
                 int n = in.readInt();
                 Map<String, float[]> m = new HashMap<>();

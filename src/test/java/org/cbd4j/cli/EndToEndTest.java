@@ -29,7 +29,7 @@ class EndToEndTest {
     static void train() {
         run = tmp.resolve("cbd");
         code = CliTest.run("train", "--dataset", "synthetic", "--attack", "badnets", "--poison-rate", "0.1",
-                "--defense", "cbd", "--fb-epochs", "2", "--epochs", "3", "--model", "tiny-cnn", "--batch-size", "32",
+                "--defense", "cbd", "--epochs", "3", "--model", "tiny-cnn", "--batch-size", "32",
                 "--lr", "0.05", "--seed", "1", "--out", run.toString()).code();
     }
 
@@ -50,8 +50,10 @@ class EndToEndTest {
         assertTrue(cfg.get("commandLine").asText().startsWith("cbd train --dataset synthetic --attack badnets"),
                 cfg.get("commandLine").asText());
         assertEquals("synthetic", cfg.get("data").get("dataset").asText());
-        // 2 f_B epochs + 3 f_C epochs + header.
-        assertEquals(6, Files.readAllLines(run.resolve("metrics.csv")).size());
+        // The f_B epochs stage 1 chose (automatic T_B, the default) + 3 f_C epochs + header.
+        int fbEpochs = s.get("defense_report").get("fb_epochs").asInt();
+        assertTrue(fbEpochs >= 2 && fbEpochs <= 8, "f_B epochs " + fbEpochs);
+        assertEquals(fbEpochs + 3 + 1, Files.readAllLines(run.resolve("metrics.csv")).size());
         assertEquals(201, Files.readAllLines(run.resolve("poisoned_indices.csv")).size());
     }
 

@@ -44,7 +44,7 @@ class CbdWeightsTest {
 
     @Test
     void weightTendsToOneOnceFcFitsTheSampleHoweverSmallLossB() {
-        // The property SPEC §6 warns about: suppression vanishes as l_C -> 0.
+        // The property docs/METHOD.md §6 warns about: suppression vanishes as l_C -> 0.
         try (NDManager m = NDManager.newBaseManager()) {
             float[] raw = CbdWeights.raw(m.create(new float[] {1e-3f}), m.create(new float[] {1e-7f})).toFloatArray();
             assertEquals(1f, raw[0], 1e-3f);
