@@ -126,7 +126,8 @@ public final class CbdDefense implements Defense {
             int epochs = capture.history().size();
             boolean captured = !capture.history().isEmpty() && capture.history().get(epochs - 1).captured();
             report.put("fb_epochs_rule", "auto: stop when ln(l_B) splits into separate populations (Ashman's D > 2) "
-                    + "with a low group under half of the data, or when the same class's median ln(l_B) is more than "
+                    + "with a low group under half of the data in two consecutive epochs, its share changing by at most "
+                    + FbCapture.SETTLED_RATIO + "x, or when the same class's median ln(l_B) is more than "
                     + FbCapture.ANOMALY + " scaled MADs below the median class in " + FbCapture.CONFIRM
                     + " consecutive epochs; at least " + FbCapture.CONFIRM + " epochs, at most " + fbMax);
             report.put("fb_epochs", epochs);

@@ -15,9 +15,10 @@ import java.util.Map;
  *   <li>poison-label: the samples that carry the trigger are fitted orders of magnitude better
  *       than clean ones, so {@code ln(l_B)} over the whole set splits into two separate
  *       populations (a Gaussian mixture with Ashman's D &gt; 2, {@link Bimodal}) whose low group is
- *       under half of the data, in two consecutive epochs and of about the same size ({@link #settled}). Before capture the poisoned samples look like label noise (high
- *       loss) and the low group, if any, is the easy clean classes, which do not form a
- *       separate population;</li>
+ *       under half of the data, in two consecutive epochs and of about the same size
+ *       ({@link #settled}). Before capture the poisoned samples look like label noise (high loss)
+ *       and the low group, if any, is the easy clean classes, which do not form a separate
+ *       population;</li>
  *   <li>clean-label on a whole class: every sample of the target class carries the trigger, so
  *       no class-internal split exists, but the class as a whole is fitted anomalously well: its
  *       median {@code ln(l_B)} lies more than {@link #ANOMALY} scaled median absolute deviations
@@ -64,7 +65,7 @@ public final class FbCapture {
 
         /** Whether the whole-set split shows a separate low minority. */
         public boolean lowMinority() {
-            return split.separated() && split.highShare() > 0.5;
+            return FbCapture.lowMinority(split);
         }
 
         /** The figures written to the run directory and logged. */
@@ -100,9 +101,8 @@ public final class FbCapture {
             stable = history.get(k).confounded().containsAll(confounded);
         }
         boolean enough = history.size() + 1 >= CONFIRM;
-        Observation o = new Observation(epoch, split, confounded, false);
-        boolean settled = o.lowMinority() && !history.isEmpty() && settled(history.get(history.size() - 1), o);
-        o = new Observation(epoch, split, confounded, enough && (settled || stable));
+        boolean settled = !history.isEmpty() && settled(history.get(history.size() - 1).split(), split);
+        Observation o = new Observation(epoch, split, confounded, enough && (settled || stable));
         history.add(o);
         return o;
     }
@@ -118,13 +118,18 @@ public final class FbCapture {
      * ASR 26-40 %. On the Fashion-MNIST quickstart the first epoch's low group was 46 % and the
      * second's 9.6 %, the poisoned share.
      */
-    static boolean settled(Observation before, Observation now) {
-        if (!before.lowMinority() || !now.lowMinority()) {
+    static boolean settled(Bimodal.Split before, Bimodal.Split now) {
+        if (!lowMinority(before) || !lowMinority(now)) {
             return false;
         }
-        double a = 1 - before.split().highShare();
-        double b = 1 - now.split().highShare();
+        double a = 1 - before.highShare();
+        double b = 1 - now.highShare();
         return Math.max(a, b) / Math.min(a, b) <= SETTLED_RATIO;
+    }
+
+    /** Whether a split of ln(l_B) shows a separate low group under half of the data. */
+    static boolean lowMinority(Bimodal.Split split) {
+        return split.separated() && split.highShare() > 0.5;
     }
 
     /**
