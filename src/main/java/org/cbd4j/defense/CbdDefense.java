@@ -86,6 +86,7 @@ public final class CbdDefense implements Defense {
         Map<String, float[]> patterns = new TreeMap<>();
         FbCapture capture = new FbCapture(train.labels(), train.numClasses());
         float[] stage1Done = {0};
+        float[] gateOn = {1}; // 0 when an automatic stage 1 reached its cap without a capture
         TrainingState state = new TrainingState()
                 .block("f_B", fB.block()).block("f_C", fC.block()).block("critic", critic.block())
                 .optimizer("f_B", fbSgd, fB.manager()).optimizer("f_C", fcSgd, fC.manager())
@@ -98,9 +99,10 @@ public final class CbdDefense implements Defense {
                     patterns.clear();
                     patterns.putAll(m);
                 })
-                .vectors("stage1", () -> Map.of("capture", capture.flags(), "done", stage1Done), m -> {
+                .vectors("stage1", () -> Map.of("capture", capture.flags(), "done", stage1Done, "gate", gateOn), m -> {
                     capture.restore(m.get("capture"));
                     stage1Done[0] = m.get("done")[0];
+                    gateOn[0] = m.containsKey("gate") ? m.get("gate")[0] : 1f; // older checkpoints: gated
                 });
 
         StagePlan plan = new StagePlan(ctx, "f_B", "f_C");
@@ -117,14 +119,15 @@ public final class CbdDefense implements Defense {
             lossB = Evaluator.predict(fB, train, 256).losses();
             FbCapture.Observation o = capture.observe(e, lossB);
             System.err.println("cbd4j: f_B capture check " + o.toMap());
-            if (cbd.autoFbEpochs() && o.captured()) {
-                stage1Done[0] = 1;
+            if (cbd.autoFbEpochs()) {
+                stage1Done[0] = o.captured() ? 1 : 0;
+                gateOn[0] = o.captured() ? 1 : 0; // saved with the epoch, so a resumed run keeps the decision
             }
             ctx.checkpointer().save("f_B", e + 1, state);
         }
         if (cbd.autoFbEpochs()) {
             int epochs = capture.history().size();
-            boolean captured = !capture.history().isEmpty() && capture.history().get(epochs - 1).captured();
+            boolean captured = stage1Done[0] > 0; // restored on resume, unlike the observations' flags
             report.put("fb_epochs_rule", "auto: stop when ln(l_B) splits into separate populations (Ashman's D > 2) "
                     + "with a low group under half of the data in two consecutive epochs, its share changing by at most "
                     + FbCapture.SETTLED_RATIO + "x, or when the same class's median ln(l_B) is more than "
@@ -135,6 +138,16 @@ public final class CbdDefense implements Defense {
             report.put("fb_checks", capture.history().stream().map(FbCapture.Observation::toMap).toList());
             System.err.println("cbd4j: stage 1 ends after " + epochs + " f_B epochs ("
                     + (captured ? "captured" : "cap reached without a clear capture") + ")");
+        }
+
+        boolean gate = opt.weightGate() && gateOn[0] > 0;
+        if (opt.weightGate()) {
+            report.put("weight_gate", gate ? "on: only the suspects are re-weighted"
+                    : "off: stage 1 reached its cap without a capture, so there is no evidence to pick suspects "
+                            + "from and every sample is re-weighted against its class (CbdWeights.epochWeights)");
+            if (!gate) {
+                System.err.println("cbd4j: no capture, so every sample is re-weighted (weight gate off)");
+            }
         }
 
         // Stage 2: f_C with re-weighting, the intervention and the MI penalty.
@@ -153,7 +166,7 @@ public final class CbdDefense implements Defense {
             fcLr.set(schedule.at(e));
             criticLr.set(criticSchedule.at(e));
             Map<String, Double> stats = stage2Epoch(step, fC, train, cfg, e, cbd.paperWeighting() ? null : staticLossB,
-                    weights, lastLossC, suspectSoFar, patterns, capture.confirmedConfounded());
+                    weights, lastLossC, suspectSoFar, patterns, capture.confirmedConfounded(), gate);
             stats.put("lr", (double) fcLr.get());
             ctx.listener().epochEnd("f_C", e, fC, stats, weights.clone());
             ctx.checkpointer().save("f_C", e + 1, state);
@@ -226,7 +239,7 @@ public final class CbdDefense implements Defense {
 
     private Map<String, Double> stage2Epoch(CbdStep step, Network fC, ImageDataset train, TrainConfig cfg, int epoch,
             float[] staticLossB, float[] weightsOut, float[] lastLossC, float[] suspectSoFar,
-            Map<String, float[]> patterns, List<Integer> confounded) {
+            Map<String, float[]> patterns, List<Integer> confounded, boolean gate) {
         Seeds.seedEpoch(cfg.seed(), "f_C", epoch);
         int n = train.size();
         int[] order = Batches.epochOrder(n, cfg.seed(), "f_C", epoch);
@@ -234,16 +247,8 @@ public final class CbdDefense implements Defense {
         Random aug = Seeds.random(cfg.seed(), "f_C/augment", epoch);
         Random stampRnd = Seeds.random(cfg.seed(), "f_C/intervention", epoch);
         float[] epochWeights = null;
-        if (staticLossB != null && cbd.options().weightGate()) {
-            boolean[] suspect = CbdWeights.suspects(staticLossB, lastLossC, labels, confounded);
-            // Once a suspect, always a suspect: a poisoned sample that f_C starts to fit (its l_C
-            // falls, so it leaves the separated group) would otherwise get weight 1 and be
-            // learned; measured on generated data, where the group shrank from 923 to 552 and
-            // ASR rose from 0 to 40 % over three f_C epochs.
-            for (int i = 0; i < suspect.length; i++) {
-                suspect[i] |= suspectSoFar[i] > 0;
-                suspectSoFar[i] = suspect[i] ? 1f : 0f;
-            }
+        if (staticLossB != null && gate) {
+            boolean[] suspect = CbdWeights.suspects(staticLossB, lastLossC, labels, confounded, suspectSoFar);
             epochWeights = CbdWeights.gated(staticLossB, lastLossC, labels, train.numClasses(), suspect);
             int count = 0;
             for (boolean s : suspect) {

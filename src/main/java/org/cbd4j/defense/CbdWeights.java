@@ -100,12 +100,24 @@ public final class CbdWeights {
 
     /**
      * The suspects of one f_C epoch: the high group of {@code ln l_C - ln l_B} when it is a
-     * separate minority ({@link CbdDefense#flag}), and every sample labelled with a confounded class.
+     * separate minority ({@link CbdDefense#flag}), every sample labelled with a confounded class,
+     * and every sample that was a suspect in an earlier epoch ({@code everSuspect[i] > 0}, updated
+     * here).
+     *
+     * <p>Once a suspect, always a suspect: a poisoned sample that f_C starts to fit (its l_C falls,
+     * so it leaves the separated group) would otherwise get weight 1 and be learned; measured on
+     * generated data, where the group shrank from 923 to 552 and ASR rose from 0 to 40 % over three
+     * f_C epochs.
+     *
+     * @param everSuspect per sample, 1 once it has been a suspect; kept across epochs (and in the
+     *     checkpoint) by the caller
      */
-    public static boolean[] suspects(float[] lossB, float[] lossC, int[] labels, java.util.Collection<Integer> confounded) {
+    public static boolean[] suspects(float[] lossB, float[] lossC, int[] labels,
+            java.util.Collection<Integer> confounded, float[] everSuspect) {
         boolean[] s = CbdDefense.flag(lossB, lossC);
         for (int i = 0; i < s.length; i++) {
-            s[i] |= confounded.contains(labels[i]);
+            s[i] |= confounded.contains(labels[i]) || everSuspect[i] > 0;
+            everSuspect[i] = s[i] ? 1f : 0f;
         }
         return s;
     }

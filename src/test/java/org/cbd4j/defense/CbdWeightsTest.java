@@ -112,7 +112,7 @@ class CbdWeightsTest {
             lc[i] = (float) Math.exp(-2 + 0.5 * rnd.nextGaussian());
             lb[i] = (float) Math.exp(poisoned ? -12 + 0.5 * rnd.nextGaussian() : -3 + 1.2 * rnd.nextGaussian());
         }
-        boolean[] suspect = CbdWeights.suspects(lb, lc, y, java.util.List.of());
+        boolean[] suspect = CbdWeights.suspects(lb, lc, y, java.util.List.of(), new float[n]);
         float[] gated = CbdWeights.gated(lb, lc, y, 2, suspect);
         float[] ungated = CbdWeights.epochWeights(lb, lc, y, 2);
         double cleanGated = 0;
@@ -136,14 +136,44 @@ class CbdWeightsTest {
         for (int i = 0; i < 160; i += 2) {
             lbClean[i] = (float) Math.exp(-3 + 1.2 * rnd.nextGaussian());
         }
-        boolean[] none = CbdWeights.suspects(lbClean, lc, y, java.util.List.of());
+        boolean[] none = CbdWeights.suspects(lbClean, lc, y, java.util.List.of(), new float[n]);
         for (boolean b : none) {
             assertTrue(!b, "nothing suspect in one population");
         }
         // A confounded class is re-weighted as a whole, relative to its own 90th percentile.
-        boolean[] whole = CbdWeights.suspects(lbClean, lc, y, java.util.List.of(1));
+        boolean[] whole = CbdWeights.suspects(lbClean, lc, y, java.util.List.of(1), new float[n]);
         for (int i = 0; i < n; i++) {
             assertEquals(y[i] == 1, whole[i], "class 1 is suspect as a whole: " + i);
+        }
+    }
+
+    @Test
+    void aSuspectStaysASuspectWhenFcStartsToFitIt() {
+        // Epoch 1: 50 of 500 samples have l_B four decades below l_C, a separated minority.
+        java.util.Random rnd = new java.util.Random(9);
+        int n = 500;
+        float[] lb = new float[n];
+        float[] lc = new float[n];
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            lc[i] = (float) Math.exp(-1 + 0.3 * rnd.nextGaussian());
+            lb[i] = (float) Math.exp((i < 50 ? -12 : -2) + 0.3 * rnd.nextGaussian());
+        }
+        float[] ever = new float[n];
+        boolean[] first = CbdWeights.suspects(lb, lc, y, java.util.List.of(), ever);
+        for (int i = 0; i < n; i++) {
+            assertEquals(i < 50, first[i], "epoch 1 suspect " + i);
+        }
+        // Epoch 2: f_C has fitted ten of them as well as f_B; they leave the separated group.
+        for (int i = 0; i < 10; i++) {
+            lc[i] = lb[i];
+        }
+        boolean[] fresh = CbdWeights.suspects(lb, lc, y, java.util.List.of(), new float[n]);
+        assertTrue(!fresh[0] && !fresh[9], "without memory the fitted ones drop out");
+        boolean[] second = CbdWeights.suspects(lb, lc, y, java.util.List.of(), ever);
+        for (int i = 0; i < n; i++) {
+            assertEquals(i < 50, second[i], "epoch 2 suspect " + i);
+            assertEquals(i < 50 ? 1f : 0f, ever[i], "memory of " + i);
         }
     }
 }
