@@ -1,43 +1,43 @@
 package org.cbd4j.attack;
 
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+import org.cbd4j.method.Method;
+import org.cbd4j.method.Registry;
 
-/** Registry from command-line names to attacks. */
+/** The attacks by name: one line per attack; everything else reads their declarations. */
 public final class Attacks {
 
-    private static final Map<String, Function<AttackOptions, Attack>> REGISTRY = new LinkedHashMap<>();
-
-    static {
-        REGISTRY.put("none", o -> new NoAttack());
-        REGISTRY.put("badnets", o -> new BadNets());
-        REGISTRY.put("blend", Blend::new);
-        REGISTRY.put("sig", Sig::new);
-        REGISTRY.put("wanet", WaNet::new);
-        REGISTRY.put("trojan", Trojan::new);
-        REGISTRY.put("input-aware", InputAware::new);
-        REGISTRY.put("label-consistent", LabelConsistent::new);
-    }
+    /** Every attack cbd4j knows, in the order help texts and {@code cbd list} show them. */
+    public static final Registry<Attack> REGISTRY = new Registry<>("attack",
+            NoAttack.METHOD,
+            BadNets.METHOD,
+            Blend.METHOD,
+            Sig.METHOD,
+            WaNet.METHOD,
+            Trojan.METHOD,
+            InputAware.METHOD,
+            LabelConsistent.METHOD);
 
     private Attacks() {}
 
-    /** The attack registered under {@code name}, with default options. */
-    public static Attack create(String name) {
-        return create(name, AttackOptions.DEFAULTS);
+    /** The attack called {@code name}. */
+    public static Method<Attack> method(String name) {
+        return REGISTRY.get(name);
     }
 
-    /** The attack registered under {@code name}. */
-    public static Attack create(String name, AttackOptions options) {
-        Function<AttackOptions, Attack> s = REGISTRY.get(name);
-        if (s == null) {
-            throw new IllegalArgumentException("unknown attack '" + name + "'; known: " + String.join(", ", names()));
-        }
-        return s.apply(options.validate());
+    /** The attack called {@code name}, with default options. */
+    public static Attack create(String name) {
+        return method(name).create();
+    }
+
+    /** The attack called {@code name} with these options (by name, over its defaults). */
+    public static Attack create(String name, Map<String, ?> options) {
+        return method(name).create(options);
     }
 
     /** All registered names. */
-    public static Iterable<String> names() {
-        return REGISTRY.keySet();
+    public static List<String> names() {
+        return REGISTRY.names();
     }
 }

@@ -1,5 +1,8 @@
 package org.cbd4j.attack;
 
+import org.cbd4j.method.Method;
+import org.cbd4j.method.Paper;
+
 import java.util.Map;
 import org.cbd4j.data.ImageDataset;
 
@@ -10,6 +13,12 @@ import org.cbd4j.data.ImageDataset;
  * @see <a href="https://arxiv.org/abs/1708.06733">Gu et al., BadNets (2017)</a>
  */
 public final class BadNets extends TriggerAttack {
+
+    /** Registry entry: no options (the trigger is fixed). */
+    public static final Method<Attack> METHOD = new Method<>("badnets",
+            "3x3 grid patch in the bottom-right corner, labels flipped to the target",
+            new Paper("Gu, Dolan-Gavitt, Garg: BadNets, 2017", "https://arxiv.org/abs/1708.06733"), java.util.List.of(),
+            o -> new BadNets());
 
     /** The grid trigger, row-major, applied to every channel. */
     static final int[][] GRID = {{0, 0, 255}, {0, 255, 0}, {255, 0, 255}};

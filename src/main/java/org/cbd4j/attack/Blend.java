@@ -1,5 +1,10 @@
 package org.cbd4j.attack;
 
+import org.cbd4j.method.Method;
+import org.cbd4j.method.Option;
+import org.cbd4j.method.OptionValues;
+import org.cbd4j.method.Paper;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,9 +25,20 @@ import org.cbd4j.data.ImageEncoder;
  */
 public final class Blend extends TriggerAttack {
 
-    private final AttackOptions options;
+    static final Option<Double> ALPHA = Option.real("blend-alpha", 0.2, "(0, 1]",
+            "weight A of the pattern, x' = (1-A) x + A P");
+    static final Option<String> PATTERN = Option.text("blend-pattern", null,
+            "PNG/JPEG/BMP/PPM image used as the pattern (resized); unset: seeded uniform noise");
 
-    public Blend(AttackOptions options) {
+    /** Registry entry. */
+    public static final Method<Attack> METHOD = new Method<>("blend", "a fixed pattern blended into the image",
+            new Paper("Chen, Liu, Li, Lu, Song: Targeted Backdoor Attacks on Deep Learning Systems Using Data Poisoning, 2017",
+                    "https://arxiv.org/abs/1712.05526"),
+            java.util.List.of(ALPHA, PATTERN), Blend::new);
+
+    private final OptionValues options;
+
+    Blend(OptionValues options) {
         this.options = options;
     }
 
@@ -37,10 +53,10 @@ public final class Blend extends TriggerAttack {
         int h = train.height();
         int w = train.width();
         byte[] pattern = new byte[c * h * w];
-        if (options.blendPattern() == null) {
+        if (options.get(PATTERN) == null) {
             new Random(config.seed() ^ 0xB1E4DL).nextBytes(pattern);
         } else {
-            Path file = Path.of(options.blendPattern());
+            Path file = Path.of(options.get(PATTERN));
             try {
                 if (!Files.isRegularFile(file)) {
                     throw new IllegalArgumentException("--blend-pattern " + file + " is not a readable file");
@@ -56,7 +72,7 @@ public final class Blend extends TriggerAttack {
             }
         }
         artifacts.put("blend_pattern.png", ImageEncoder.png(pattern, 0, c, h, w));
-        double a = options.blendAlpha();
+        double a = options.get(ALPHA);
         int size = c * h * w;
         return (px, i, shape) -> {
             int base = i * size;

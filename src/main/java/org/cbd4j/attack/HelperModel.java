@@ -1,5 +1,8 @@
 package org.cbd4j.attack;
 
+import org.cbd4j.method.Option;
+import org.cbd4j.method.OptionValues;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -28,6 +31,23 @@ import org.cbd4j.train.TrainConfig;
  */
 final class HelperModel {
 
+    /** The helper's architecture; shared by trojan, label-consistent and input-aware. */
+    static final Option<String> MODEL = Option.text("helper-model", "small-cnn", HelperModel::knownModel,
+            "a model name (see --model)", "model trained on the clean data to build the trigger (cached); "
+                    + "input-aware: its classifier");
+    /** Epochs of the helper (input-aware: of mask and of generator training). */
+    static final Option<Integer> EPOCHS = Option.integer("helper-epochs", 5, 1, 1000,
+            "epochs of that model (input-aware: of mask and of generator training)");
+
+    private static boolean knownModel(String name) {
+        try {
+            org.cbd4j.model.Models.validate(name);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     private HelperModel() {}
 
     static Path cacheRoot() {
@@ -55,16 +75,17 @@ final class HelperModel {
     }
 
     /** Loads the cached helper for these inputs, or trains and caches it. The caller closes it. */
-    static Network get(ImageDataset clean, AttackOptions o, long seed) {
-        String arch = o.helperModel();
-        Path dir = cacheRoot().resolve(key(clean, arch, o.helperEpochs(), seed));
+    static Network get(ImageDataset clean, OptionValues o, long seed) {
+        String arch = o.get(MODEL);
+        int epochs = o.get(EPOCHS);
+        Path dir = cacheRoot().resolve(key(clean, arch, epochs, seed));
         try {
             if (Files.isRegularFile(dir.resolve("complete"))) {
                 System.err.println("cbd4j: using cached helper model " + dir);
                 return Network.load(dir, "helper", arch, clean.numClasses(), clean.channels(), clean.height(), clean.width());
             }
             Network net = Network.forData("helper", arch, clean);
-            TrainConfig cfg = new TrainConfig(o.helperEpochs(), 128, 0.05f, 0.9f, 5e-4f, Augmentation.none(), seed + 17);
+            TrainConfig cfg = new TrainConfig(epochs, 128, 0.05f, 0.9f, 5e-4f, Augmentation.none(), seed + 17);
             StepSchedule schedule = StepSchedule.reference(cfg.lr(), cfg.epochs());
             LearningRate lr = new LearningRate(cfg.lr());
             var learner = SupervisedTraining.learner(net, lr, cfg);
@@ -75,7 +96,7 @@ final class HelperModel {
             }
             Files.createDirectories(dir.getParent());
             Path tmp = Files.createTempDirectory(dir.getParent(), ".helper-");
-            net.save(tmp, Map.of("cbd4j.helper", arch + " epochs " + o.helperEpochs() + " seed " + seed));
+            net.save(tmp, Map.of("cbd4j.helper", arch + " epochs " + epochs + " seed " + seed));
             Files.writeString(tmp.resolve("complete"), "trained on the clean data; key " + dir.getFileName() + "\n");
             try {
                 Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);

@@ -1,5 +1,10 @@
 package org.cbd4j.attack;
 
+import org.cbd4j.method.Method;
+import org.cbd4j.method.Option;
+import org.cbd4j.method.OptionValues;
+import org.cbd4j.method.Paper;
+
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -51,6 +56,12 @@ import org.cbd4j.train.Seeds;
  */
 public final class InputAware extends TriggerAttack {
 
+    /** Registry entry. */
+    public static final Method<Attack> METHOD = new Method<>("input-aware",
+            "a generator network makes a different trigger for every image",
+            new Paper("Nguyen, Tran: Input-Aware Dynamic Backdoor Attack, NeurIPS 2020", "https://arxiv.org/abs/2010.08138"),
+            java.util.List.of(HelperModel.MODEL, HelperModel.EPOCHS), InputAware::new);
+
     static final float MASK_DENSITY = 0.032f;
     static final float LAMBDA_DIV = 1f;
     static final float LAMBDA_NORM = 100f;
@@ -58,11 +69,11 @@ public final class InputAware extends TriggerAttack {
     /** Images the generator and mask are trained on, at most. */
     static final int TRAIN_LIMIT = 10_000;
 
-    private final AttackOptions options;
+    private final OptionValues options;
     private Model generator;
     private Model mask;
 
-    public InputAware(AttackOptions options) {
+    InputAware(OptionValues options) {
         this.options = options;
     }
 
@@ -187,7 +198,7 @@ public final class InputAware extends TriggerAttack {
     /** Loads G and M from the helper cache, or trains and caches them. */
     private void loadOrTrain(ImageDataset train, AttackConfig config) {
         java.nio.file.Path dir = HelperModel.cacheRoot().resolve(
-                HelperModel.key(train, "input-aware/" + options.helperModel(), options.helperEpochs(), config.seed()));
+                HelperModel.key(train, "input-aware/" + options.get(HelperModel.MODEL), options.get(HelperModel.EPOCHS), config.seed()));
         try {
             if (java.nio.file.Files.isRegularFile(dir.resolve("complete"))) {
                 System.err.println("cbd4j: using cached input-aware generator and mask " + dir);
@@ -223,11 +234,11 @@ public final class InputAware extends TriggerAttack {
             int[] pick = Batches.epochOrder(all.size(), config.seed(), "input-aware/pick", 0);
             train = all.select(java.util.Arrays.copyOf(pick, TRAIN_LIMIT));
         }
-        int epochs = options.helperEpochs();
+        int epochs = options.get(HelperModel.EPOCHS);
         int numClasses = train.numClasses();
         Learner maskLearner = new Learner(mask.getBlock(), Adam.withDefaults(new LearningRate(0.01f)));
         Learner genLearner = new Learner(generator.getBlock(), Adam.withDefaults(new LearningRate(0.01f)));
-        try (Network clf = Network.forData("input-aware-classifier", options.helperModel(), train)) {
+        try (Network clf = Network.forData("input-aware-classifier", options.get(HelperModel.MODEL), train)) {
             Learner clfLearner = new Learner(clf.block(), new NesterovSgd(new LearningRate(0.05f), 0.9f, 5e-4f));
             for (int e = 0; e < epochs; e++) {
                 loop(train, config, "input-aware mask " + (e + 1) + "/" + epochs, e, (m, x, x2, y) -> {

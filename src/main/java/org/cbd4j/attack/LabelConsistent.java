@@ -1,5 +1,10 @@
 package org.cbd4j.attack;
 
+import org.cbd4j.method.Method;
+import org.cbd4j.method.Option;
+import org.cbd4j.method.OptionValues;
+import org.cbd4j.method.Paper;
+
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -24,13 +29,23 @@ import org.cbd4j.train.Progress;
  */
 public final class LabelConsistent extends TriggerAttack {
 
+    static final Option<Double> EPS = Option.real("lc-eps", 8, "(0, 255]", "PGD bound in pixel values (8 = 8/255)");
+    static final Option<Double> STEP = Option.real("lc-step", 1.5, "(0, 255]", "PGD step in pixel values");
+    static final Option<Integer> STEPS = Option.integer("lc-steps", 100, 1, 100_000, "PGD steps");
+
+    /** Registry entry. */
+    public static final Method<Attack> METHOD = new Method<>("label-consistent",
+            "clean-label: target-class images made hard by PGD, then stamped with corner patches",
+            new Paper("Turner, Tsipras, Madry: Label-Consistent Backdoor Attacks, 2019", "https://arxiv.org/abs/1912.02771"),
+            java.util.List.of(HelperModel.MODEL, HelperModel.EPOCHS, EPS, STEP, STEPS), LabelConsistent::new);
+
     /** The corner pattern, row-major, on every channel; mirrored into each corner. */
     static final int[][] CORNER = {{255, 0, 255}, {0, 255, 0}, {255, 0, 255}};
     static final int BATCH = 128;
 
-    private final AttackOptions options;
+    private final OptionValues options;
 
-    public LabelConsistent(AttackOptions options) {
+    LabelConsistent(OptionValues options) {
         this.options = options;
     }
 
@@ -69,8 +84,8 @@ public final class LabelConsistent extends TriggerAttack {
 
     @Override
     protected void perturbBeforeStamping(ImageDataset train, int[] chosen, byte[] pixels, AttackConfig config) {
-        float eps = (float) (options.lcEps() / 255);
-        float step = (float) (options.lcStep() / 255);
+        float eps = (float) (options.get(EPS) / 255);
+        float step = (float) (options.get(STEP) / 255);
         int size = train.imageSize();
         try (Network net = HelperModel.get(train, options, config.seed());
                 Progress progress = new Progress("label-consistent PGD", chosen.length)) {
@@ -80,7 +95,7 @@ public final class LabelConsistent extends TriggerAttack {
                     NDArray x = Batches.images(m, train, chosen, from, to);
                     NDArray y = Batches.labels(m, train.labels(), chosen, from, to);
                     NDArray adv = x.duplicate();
-                    for (int k = 0; k < options.lcSteps(); k++) {
+                    for (int k = 0; k < options.get(STEPS); k++) {
                         try (NDManager sm = m.newSubManager()) {
                             NDArray a = adv.duplicate();
                             a.attach(sm);

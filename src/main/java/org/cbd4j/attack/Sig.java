@@ -1,5 +1,10 @@
 package org.cbd4j.attack;
 
+import org.cbd4j.method.Method;
+import org.cbd4j.method.Option;
+import org.cbd4j.method.OptionValues;
+import org.cbd4j.method.Paper;
+
 import java.util.Map;
 import org.cbd4j.data.ImageDataset;
 import org.cbd4j.data.ImageEncoder;
@@ -14,9 +19,19 @@ import org.cbd4j.data.ImageEncoder;
  */
 public final class Sig extends TriggerAttack {
 
-    private final AttackOptions options;
+    static final Option<Double> DELTA = Option.real("sig-delta", 40, "(0, 255]", "amplitude of the sinusoid (pixel values)");
+    static final Option<Double> FREQUENCY = Option.real("sig-frequency", 6, "(0, 1000]", "periods across the image width");
 
-    public Sig(AttackOptions options) {
+    /** Registry entry. */
+    public static final Method<Attack> METHOD = new Method<>("sig",
+            "clean-label: a horizontal sinusoid added to images of the target class only",
+            new Paper("Barni, Kallas, Tondi: A New Backdoor Attack in CNNs by Training Set Corruption Without Label "
+                    + "Poisoning, ICIP 2019", "https://arxiv.org/abs/1902.11237"),
+            java.util.List.of(DELTA, FREQUENCY), Sig::new);
+
+    private final OptionValues options;
+
+    Sig(OptionValues options) {
         this.options = options;
     }
 
@@ -43,7 +58,7 @@ public final class Sig extends TriggerAttack {
         double[] v = new double[w];
         byte[] shown = new byte[h * w];
         for (int j = 0; j < w; j++) {
-            v[j] = signal(options.sigDelta(), options.sigFrequency(), j, w);
+            v[j] = signal(options.get(DELTA), options.get(FREQUENCY), j, w);
             for (int r = 0; r < h; r++) {
                 shown[r * w + j] = (byte) Math.max(0, Math.min(255, Math.round(127.5 + v[j])));
             }

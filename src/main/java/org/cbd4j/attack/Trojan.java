@@ -1,5 +1,10 @@
 package org.cbd4j.attack;
 
+import org.cbd4j.method.Method;
+import org.cbd4j.method.Option;
+import org.cbd4j.method.OptionValues;
+import org.cbd4j.method.Paper;
+
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -25,12 +30,24 @@ import org.cbd4j.train.Batches;
  */
 public final class Trojan extends TriggerAttack {
 
+    static final Option<Integer> SIZE = Option.integer("trojan-size", 0, 0, 512,
+            "side of the square trigger in the bottom-right corner (0: a fifth of the image side, at least 3)");
+    static final Option<Integer> STEPS = Option.integer("trojan-steps", 100, 1, 100_000,
+            "sign-gradient steps optimising the trigger");
+
+    /** Registry entry. */
+    public static final Method<Attack> METHOD = new Method<>("trojan",
+            "a corner patch optimised to excite one neuron of a model trained on the clean data",
+            new Paper("Liu et al.: Trojaning Attack on Neural Networks, NDSS 2018",
+                    "https://www.ndss-symposium.org/wp-content/uploads/2018/02/ndss2018_03A-5_Liu_paper.pdf"),
+            java.util.List.of(HelperModel.MODEL, HelperModel.EPOCHS, SIZE, STEPS), Trojan::new);
+
     static final float STEP = 2f / 255;
     static final int BATCH = 64;
 
-    private final AttackOptions options;
+    private final OptionValues options;
 
-    public Trojan(AttackOptions options) {
+    Trojan(OptionValues options) {
         this.options = options;
     }
 
@@ -41,7 +58,7 @@ public final class Trojan extends TriggerAttack {
 
     /** The side of the square mask for images of side {@code side}. */
     int maskSize(int h, int w) {
-        return options.trojanSize() > 0 ? options.trojanSize() : Math.max(3, Math.round(Math.min(h, w) / 5f));
+        return options.get(SIZE) > 0 ? options.get(SIZE) : Math.max(3, Math.round(Math.min(h, w) / 5f));
     }
 
     @Override
@@ -97,7 +114,7 @@ public final class Trojan extends TriggerAttack {
             }
             NDArray pattern = m.create(init, new Shape(1, c, h, w));
             NDArray keep = x.mul(mk.neg().add(1));
-            for (int step = 0; step < options.trojanSteps(); step++) {
+            for (int step = 0; step < options.get(STEPS); step++) {
                 try (NDManager sm = m.newSubManager()) {
                     NDArray p = pattern.duplicate();
                     p.attach(sm);

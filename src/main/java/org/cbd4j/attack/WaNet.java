@@ -1,5 +1,10 @@
 package org.cbd4j.attack;
 
+import org.cbd4j.method.Method;
+import org.cbd4j.method.Option;
+import org.cbd4j.method.OptionValues;
+import org.cbd4j.method.Paper;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,10 +30,23 @@ import org.cbd4j.data.ImageDataset;
  */
 public final class WaNet extends TriggerAttack {
 
-    private final AttackOptions options;
+    static final Option<Integer> K = Option.integer("wanet-k", 4, 2, 64, "side of the control grid of the warp");
+    static final Option<Double> S = Option.real("wanet-s", 0.5, "[0, 100]", "warp strength");
+    static final Option<Double> GRID_RESCALE = Option.real("wanet-grid-rescale", 1, "(0, 10]",
+            "factor on the warped grid before clamping");
+    static final Option<Double> CROSS_RATIO = Option.real("wanet-cross-ratio", 2, "[0, 10]",
+            "noise-warped samples (labels kept) per backdoor sample");
+
+    /** Registry entry. */
+    public static final Method<Attack> METHOD = new Method<>("wanet", "an imperceptible smooth warp of the image",
+            new Paper("Nguyen, Tran: WaNet - Imperceptible Warping-based Backdoor Attack, ICLR 2021",
+                    "https://arxiv.org/abs/2102.10369"),
+            java.util.List.of(K, S, GRID_RESCALE, CROSS_RATIO), WaNet::new);
+
+    private final OptionValues options;
     private float[][] grid; // [2][H*W]: x and y sampling coordinates in [-1, 1]
 
-    public WaNet(AttackOptions options) {
+    WaNet(OptionValues options) {
         this.options = options;
     }
 
@@ -41,7 +59,7 @@ public final class WaNet extends TriggerAttack {
     protected Trigger trigger(ImageDataset train, AttackConfig config, Map<String, byte[]> artifacts) {
         int h = train.height();
         int w = train.width();
-        int k = options.wanetK();
+        int k = options.get(K);
         Random rnd = new Random(config.seed() ^ 0x3A9E7L);
         double[][] noise = new double[2][k * k];
         double absSum = 0;
@@ -62,8 +80,8 @@ public final class WaNet extends TriggerAttack {
                 }
                 double idX = w == 1 ? 0 : -1 + 2.0 * c / (w - 1);
                 double idY = h == 1 ? 0 : -1 + 2.0 * r / (h - 1);
-                grid[0][r * w + c] = (float) clamp((idX + options.wanetS() * f[0] / h) * options.wanetGridRescale());
-                grid[1][r * w + c] = (float) clamp((idY + options.wanetS() * f[1] / h) * options.wanetGridRescale());
+                grid[0][r * w + c] = (float) clamp((idX + options.get(S) * f[0] / h) * options.get(GRID_RESCALE));
+                grid[1][r * w + c] = (float) clamp((idY + options.get(S) * f[1] / h) * options.get(GRID_RESCALE));
                 csv.append(String.format(Locale.ROOT, "%d,%d,%.6f,%.6f%n", r, c, f[0], f[1]));
             }
         }
@@ -75,7 +93,7 @@ public final class WaNet extends TriggerAttack {
     @Override
     protected void addExtraSamples(ImageDataset train, AttackConfig config, int[] poisoned, byte[] pixels,
             Map<String, int[]> extra) {
-        int count = (int) Math.round(options.wanetCrossRatio() * poisoned.length);
+        int count = (int) Math.round(options.get(CROSS_RATIO) * poisoned.length);
         boolean[] taken = new boolean[train.size()];
         for (int i : poisoned) {
             taken[i] = true;

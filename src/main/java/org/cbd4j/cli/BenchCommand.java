@@ -11,6 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.cbd4j.data.TrainTestSplit;
+import org.cbd4j.pipeline.Experiment;
+import org.cbd4j.pipeline.ExperimentConfig;
+import org.cbd4j.pipeline.ExperimentResult;
 import org.cbd4j.report.AtomicFiles;
 import org.cbd4j.report.BenchTable;
 import org.cbd4j.report.Json;
@@ -54,7 +57,7 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         GridFile g = GridFile.read(grid);
         // Every cell's config is built and checked before anything runs or is written.
-        Map<GridFile.Cell, RunConfig> configs = new LinkedHashMap<>();
+        Map<GridFile.Cell, ExperimentConfig> configs = new LinkedHashMap<>();
         for (GridFile.Cell c : ordered(g)) {
             configs.put(c, cellConfig(g, c, cellDir(c)));
         }
@@ -62,14 +65,15 @@ final class BenchCommand implements Callable<Integer> {
         String commandLine = Main.commandLine("bench",
                 spec.commandLine().getParseResult().originalArgs().toArray(new String[0]));
 
+        PrintingListener listener = new PrintingListener();
         List<BenchTable.Row> rows = new ArrayList<>();
         Map<String, TrainTestSplit> splits = new HashMap<>();
         Map<String, Experiment.Prepared> prepared = new HashMap<>();
         int done = 0;
         int failed = 0;
-        for (Map.Entry<GridFile.Cell, RunConfig> e : configs.entrySet()) {
+        for (Map.Entry<GridFile.Cell, ExperimentConfig> e : configs.entrySet()) {
             GridFile.Cell c = e.getKey();
-            RunConfig cfg = e.getValue();
+            ExperimentConfig cfg = e.getValue();
             Path dir = cellDir(c);
             String label = String.format("[%d/%d] %s %s %s seed %d", ++done, configs.size(), c.dataset(), c.attack(),
                     c.defense(), c.seed());
@@ -86,16 +90,17 @@ final class BenchCommand implements Callable<Integer> {
                 Experiment.Prepared p = prepared.get(poisonKey);
                 if (p == null) {
                     prepared.clear(); // one poisoned set in memory at a time
-                    TrainTestSplit split = splits.computeIfAbsent(dataKey, k -> load(cfg));
+                    TrainTestSplit split = splits.computeIfAbsent(dataKey, k -> load(cfg, listener));
                     p = Experiment.Prepared.poison(cfg, split);
                     prepared.put(poisonKey, p);
                 }
                 Experiment.Mode mode = Files.isRegularFile(dir.resolve("config.json"))
                         ? Experiment.Mode.RESUME : Experiment.Mode.FORCE;
                 try {
-                    Map<String, Object> summary = Experiment.run(cfg, mode, baseline(rows, c), commandLine, p, start);
-                    System.err.println("bench: " + label + ": " + ResultTable.headline(summary, dir.toString()));
-                    row = new BenchTable.Row(c.dataset(), c.attack(), c.defense(), c.seed(), "done", summary, dir.toString());
+                    ExperimentResult r = Experiment.run(cfg, mode, baseline(rows, c), listener, commandLine, p, start);
+                    System.err.println("bench: " + label + ": " + ResultTable.headline(r.metrics(), dir.toString()));
+                    row = new BenchTable.Row(c.dataset(), c.attack(), c.defense(), c.seed(), "done", r.metrics(),
+                            dir.toString());
                 } catch (DivergenceException ex) {
                     failed++;
                     System.err.println("bench: " + label + ": failed: " + ex.getMessage());
@@ -147,14 +152,14 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** The run config of one cell: the grid's shared train options, then the cell's axes. */
-    static RunConfig cellConfig(GridFile g, GridFile.Cell c, Path dir) {
-        CommandLine cl = new CommandLine(new TrainCommand());
-        cl.parseArgs("--dataset", c.dataset(), "--attack", c.attack(), "--defense", c.defense(), "--seed",
-                String.valueOf(c.seed()), "--out", dir.toString());
-        g.train().forEach((k, v) -> RunConfigFile.option(cl.getCommandSpec(), k).setValue(v));
-        TrainCommand t = cl.getCommand();
+    static ExperimentConfig cellConfig(GridFile g, GridFile.Cell c, Path dir) {
+        Map<String, Object> flags = new LinkedHashMap<>(g.train());
+        flags.put("dataset", c.dataset());
+        flags.put("attack", c.attack());
+        flags.put("defense", c.defense());
+        flags.put("seed", c.seed());
         try {
-            return t.options.toConfig(dir.toString()).validate();
+            return ExperimentConfig.fromFlags(flags, dir.toString()).validate();
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("grid cell " + c.dataset() + "/" + c.attack() + "/" + c.defense() + "/seed "
                     + c.seed() + ": " + e.getMessage(), e);
@@ -185,20 +190,20 @@ final class BenchCommand implements Callable<Integer> {
         AtomicFiles.write(record, expected);
     }
 
-    private static TrainTestSplit load(RunConfig cfg) {
+    private static TrainTestSplit load(ExperimentConfig cfg, PrintingListener listener) {
         try {
-            return Experiment.Prepared.load(cfg);
+            return Experiment.Prepared.load(cfg, listener);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
     }
 
     /** The summary of the same data's undefended cell, once it has finished. */
-    private static Map<String, Object> baseline(List<BenchTable.Row> rows, GridFile.Cell c) {
+    private static Experiment.Baseline baseline(List<BenchTable.Row> rows, GridFile.Cell c) {
         for (BenchTable.Row r : rows) {
             if (r.dataset().equals(c.dataset()) && r.attack().equals(c.attack()) && r.seed() == c.seed()
                     && "none".equals(r.defense()) && "done".equals(r.status()) && !"none".equals(c.defense())) {
-                return r.metrics();
+                return Experiment.Baseline.fromSummary(Json.MAPPER.valueToTree(r.metrics()));
             }
         }
         return null;

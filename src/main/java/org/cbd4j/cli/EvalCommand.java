@@ -6,12 +6,13 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.cbd4j.attack.Attacks;
 import org.cbd4j.attack.PoisonedData;
 import org.cbd4j.data.DatasetResolver;
 import org.cbd4j.data.ImageDataset;
 import org.cbd4j.data.TrainTestSplit;
 import org.cbd4j.model.Network;
+import org.cbd4j.pipeline.Experiment;
+import org.cbd4j.pipeline.ExperimentConfig;
 import org.cbd4j.report.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -41,8 +42,8 @@ final class EvalCommand implements Callable<Integer> {
         if (!Files.isRegularFile(configFile)) {
             throw new IllegalArgumentException("--run " + dir + " has no config.json (not a cbd4j run directory)");
         }
-        RunConfig cfg = RunConfig.fromJson(Json.read(configFile).get("config"));
-        String name = "model".equals(net) && "cbd".equals(cfg.defense()) ? "f_C" : net;
+        ExperimentConfig cfg = ExperimentConfig.fromJson(Json.read(configFile).get("config"));
+        String name = "model".equals(net) && "cbd".equals(cfg.defense().name()) ? "f_C" : net;
         if (!"model".equals(name) && !"f_C".equals(name) && !"f_B".equals(name)) {
             throw new IllegalArgumentException("--net must be model or f_B, got " + net);
         }
@@ -50,24 +51,30 @@ final class EvalCommand implements Callable<Integer> {
         if (!Files.isRegularFile(params)) {
             throw new IllegalArgumentException("no saved network '" + name + "' in " + dir.resolve("models"));
         }
-        Engine.getInstance().setRandomSeed((int) cfg.seed());
-        TrainTestSplit split = DatasetResolver.defaults().load(cfg.dataset(),
-                data != null ? Path.of(data) : cfg.data() == null ? null : Path.of(cfg.data()), cfg.seed(), cfg.dataOptions());
-        ImageDataset train = cfg.limitTrain() > 0 ? split.train().subset(cfg.limitTrain(), cfg.seed()) : split.train();
-        PoisonedData pd = Attacks.create(cfg.attack(), cfg.attackOptions()).poison(train, split.test(), cfg.attackConfig());
+        long seed = cfg.training().seed();
+        Engine.getInstance().setRandomSeed((int) seed);
+        var d = cfg.data();
+        TrainTestSplit split = DatasetResolver.defaults().load(d.dataset(),
+                data != null ? Path.of(data) : d.dir() == null ? null : Path.of(d.dir()), seed, d.decoding());
+        ImageDataset train = d.limitTrain() > 0 ? split.train().subset(d.limitTrain(), seed) : split.train();
+        PoisonedData pd = cfg.attack().create().poison(train, split.test(), cfg.attack().config(seed));
         ImageDataset t = split.test();
-        try (Network model = Network.load(dir.resolve("models"), name, cfg.model(), t.numClasses(), t.channels(),
+        try (Network model = Network.load(dir.resolve("models"), name, cfg.training().model(), t.numClasses(), t.channels(),
                 t.height(), t.width())) {
             double[] m = Experiment.evaluate(model, split, pd);
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("network", name);
-            out.put("ca", Experiment.num(m[0]));
-            out.put("asr", Experiment.num(m[1]));
-            out.put("ra", Experiment.num(m[2]));
+            out.put("ca", num(m[0]));
+            out.put("asr", num(m[1]));
+            out.put("ra", num(m[2]));
             out.put("clean_test_size", t.size());
             out.put("triggered_test_size", pd.triggeredTest().size());
             System.out.println(Json.MAPPER.writeValueAsString(out));
         }
         return 0;
+    }
+
+    private static Double num(double v) {
+        return Double.isFinite(v) ? Math.round(v * 1e4) / 1e4 : null;
     }
 }

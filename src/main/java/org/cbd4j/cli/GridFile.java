@@ -55,7 +55,7 @@ record GridFile(List<String> datasets, List<String> attacks, List<String> defens
         }
         List<String> datasets = names(file, tree, "datasets", DatasetResolver.NAMES);
         List<String> attacks = names(file, tree, "attacks", list(Attacks.names()));
-        List<String> defenses = names(file, tree, "defenses", RunConfig.DEFENSES);
+        List<String> defenses = names(file, tree, "defenses", org.cbd4j.defense.Defenses.NAMES);
         List<Long> seeds = new ArrayList<>();
         JsonNode s = tree.get("seeds");
         if (s == null) {
@@ -123,7 +123,7 @@ record GridFile(List<String> datasets, List<String> attacks, List<String> defens
         if (!n.isObject()) {
             throw new ConfigException(file, "'train' expects a mapping of train options, got " + ConfigFiles.describe(n));
         }
-        CommandLine.Model.CommandSpec spec = new CommandLine(new TrainCommand()).getCommandSpec();
+        CommandLine.Model.CommandSpec spec = TrainCommand.commandLine().getCommandSpec();
         for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             String key = e.getKey();

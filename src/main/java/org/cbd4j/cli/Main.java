@@ -12,8 +12,7 @@ import picocli.CommandLine.Command;
         description = "Train backdoor-free image classifiers from possibly poisoned data (CBD, CVPR 2023).",
         footer = {"", "JVM options (heap): the ./cbd launcher passes -Xmx3g; override with CBD4J_JAVA_OPTS, "
                 + "e.g. CBD4J_JAVA_OPTS=-Xmx2g ./cbd train ...", "Exit codes: 0 success, 1 failure, 2 bad usage."},
-        subcommands = {QuickstartCommand.class, TrainCommand.class, PoisonCommand.class, EvalCommand.class,
-            BenchCommand.class, BenchSpeedCommand.class})
+        subcommands = {QuickstartCommand.class})
 public final class Main implements Runnable {
 
     /** Exit code for bad usage (unknown names, values out of range). */
@@ -24,7 +23,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command (quickstart, train, poison, eval, bench, bench-speed)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command (quickstart, train, poison, eval, bench, bench-speed, list)");
     }
 
     public static void main(String[] args) {
@@ -38,6 +37,13 @@ public final class Main implements Runnable {
     /** Runs the command line and returns the exit code (0 ok, 1 failure, 2 bad usage). */
     public static int execute(String... args) {
         CommandLine cl = new CommandLine(new Main());
+        // train and poison get their options from the method declarations, so they are built here.
+        cl.addSubcommand("train", TrainCommand.commandLine());
+        cl.addSubcommand("poison", PoisonCommand.commandLine());
+        cl.addSubcommand("eval", new CommandLine(new EvalCommand()));
+        cl.addSubcommand("bench", new CommandLine(new BenchCommand()));
+        cl.addSubcommand("bench-speed", new CommandLine(new BenchSpeedCommand()));
+        cl.addSubcommand("list", new CommandLine(new ListCommand()));
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             Throwable t = ex;
             if (t instanceof java.io.UncheckedIOException u) {

@@ -10,6 +10,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.cbd4j.attack.AttackConfig;
 import org.cbd4j.attack.Attacks;
+import org.cbd4j.pipeline.AttackSetup;
+import org.cbd4j.pipeline.DataSetup;
+import org.cbd4j.pipeline.Experiment;
+import org.cbd4j.pipeline.ExperimentConfig;
 import org.cbd4j.attack.PoisonedData;
 import org.cbd4j.data.DataOptions;
 import org.cbd4j.data.DatasetWriter;
@@ -21,7 +25,6 @@ import org.cbd4j.report.PreviewGrid;
 import org.cbd4j.report.Provenance;
 import org.cbd4j.report.RunDirectory;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -32,12 +35,6 @@ import picocli.CommandLine.Option;
 @Command(name = "poison", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Write a poisoned copy of a dataset with its poisoned indices, trigger files and a preview PNG.")
 final class PoisonCommand implements Callable<Integer> {
-
-    @Mixin
-    DataFlags dataFlags = new DataFlags();
-
-    @Mixin
-    PoisonFlags poisonFlags = new PoisonFlags();
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed of the sample choice and trigger. "
             + "Default: ${DEFAULT-VALUE}.")
@@ -60,25 +57,39 @@ final class PoisonCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** The command with its generated data and attack options. */
+    static picocli.CommandLine commandLine() {
+        picocli.CommandLine cl = new picocli.CommandLine(new PoisonCommand());
+        OptionFlags.add(cl.getCommandSpec(), DataSetup.OPTIONS);
+        OptionFlags.add(cl.getCommandSpec(), AttackSetup.OPTIONS);
+        OptionFlags.addAttackOptions(cl.getCommandSpec());
+        return cl;
+    }
+
     @Override
     public Integer call() throws Exception {
-        DataFlags d = dataFlags;
-        PoisonFlags p = poisonFlags;
         if (preview < 0) {
             throw new IllegalArgumentException("--preview must be >= 0, got " + preview);
         }
-        var options = p.attackFlags.toOptions();
-        var attack = Attacks.create(p.attack, options);
+        java.util.List<org.cbd4j.method.Option<?>> all = new java.util.ArrayList<>(DataSetup.OPTIONS);
+        all.addAll(AttackSetup.OPTIONS);
+        all.addAll(Attacks.REGISTRY.allOptions());
+        Map<String, Object> flags = OptionFlags.values(spec, all);
+        flags.put("seed", seed);
+        ExperimentConfig parsed = ExperimentConfig.fromFlags(flags, null);
+        DataSetup d = parsed.data();
+        AttackSetup p = parsed.attack();
+        var attack = p.create();
         Path dest = Path.of(out);
         if (Files.exists(dest) && !force) {
             throw new IllegalArgumentException("--out " + dest + " already exists (use --force to replace it)");
         }
-        DataOptions dataOptions = new DataOptions(d.imageSize, d.channels, d.skipUnreadable);
-        TrainTestSplit split = Experiment.loadData(d.dataset, d.data, seed, dataOptions);
-        ImageDataset train = d.limitTrain > 0 ? split.train().subset(d.limitTrain, seed) : split.train();
+        DataOptions dataOptions = d.decoding();
+        TrainTestSplit split = Experiment.loadData(d.dataset(), d.dir(), seed, dataOptions, new PrintingListener());
+        ImageDataset train = d.limitTrain() > 0 ? split.train().subset(d.limitTrain(), seed) : split.train();
         String fmt = format == null ? DatasetWriter.defaultFormat(train) : format;
         DatasetWriter.check(fmt, train);
-        AttackConfig cfg = new AttackConfig(p.poisonRate, p.target, p.allToAll, seed);
+        AttackConfig cfg = p.config(seed);
         PoisonedData pd = attack.poison(train, split.test(), cfg);
 
         Path parent = dest.toAbsolutePath().getParent();
@@ -95,12 +106,12 @@ final class PoisonCommand implements Callable<Integer> {
             int[] shown = Arrays.copyOf(pd.poisonedIndices(), Math.min(preview, pd.poisonedIndices().length));
             AtomicFiles.write(tmp.resolve("preview.png"), PreviewGrid.png(train, pd.train(), shown));
             Map<String, Object> config = new LinkedHashMap<>();
-            config.put("attack", p.attack);
+            config.put("attack", p.name());
             config.put("attack_config", cfg);
-            config.put("attack_options", options);
-            config.put("dataset", d.dataset);
+            config.put("attack_options", p.options().toMap());
+            config.put("dataset", d.dataset());
             config.put("data_options", dataOptions);
-            config.put("limit_train", d.limitTrain);
+            config.put("limit_train", d.limitTrain());
             config.put("format", fmt);
             config.put("poisoned", pd.poisonedIndices().length);
             config.put("train_size", train.size());
@@ -115,8 +126,8 @@ final class PoisonCommand implements Callable<Integer> {
             Directories.deleteTree(tmp);
             throw e;
         }
-        System.out.printf("%s: %d of %d training images poisoned by %s (%s layout) -> %s%n", d.dataset,
-                pd.poisonedIndices().length, train.size(), p.attack, fmt, dest);
+        System.out.printf("%s: %d of %d training images poisoned by %s (%s layout) -> %s%n", d.dataset(),
+                pd.poisonedIndices().length, train.size(), p.name(), fmt, dest);
         return 0;
     }
 }

@@ -2,8 +2,10 @@ package org.cbd4j.cli;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
+import org.cbd4j.pipeline.Experiment;
+import org.cbd4j.pipeline.ExperimentConfig;
+import org.cbd4j.pipeline.ExperimentResult;
 import org.cbd4j.report.AtomicFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -45,16 +47,16 @@ final class QuickstartCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path root = Path.of(out);
-        RunConfig none = config("none", root.resolve("none"));
-        RunConfig cbd = config("cbd", root.resolve("cbd"));
-        none.validate();
-        cbd.validate();
+        ExperimentConfig none = config("none", root.resolve("none"));
+        ExperimentConfig cbd = config("cbd", root.resolve("cbd"));
+        PrintingListener listener = new PrintingListener();
         System.err.println("cbd4j quickstart: 1/2 undefended training");
-        Map<String, Object> base = Experiment.run(none, true, null, "cbd quickstart (none)");
+        ExperimentResult base = Experiment.run(none, Experiment.Mode.FORCE, null, listener, "cbd quickstart (none)");
         System.err.println("cbd4j quickstart: 2/2 CBD");
-        Map<String, Object> def = Experiment.run(cbd, true, base, "cbd quickstart (cbd)");
-        String table = ResultTable.compare(List.of("no defense", "CBD"), List.of(base, def));
-        AtomicFiles.write(root.resolve("comparison.txt"), table + "\n" + Experiment.METRIC_DEFINITIONS + "\n");
+        ExperimentResult def = Experiment.run(cbd, Experiment.Mode.FORCE, Experiment.Baseline.of(base), listener,
+                "cbd quickstart (cbd)");
+        String table = ResultTable.compare(List.of("no defense", "CBD"), List.of(base.metrics(), def.metrics()));
+        AtomicFiles.write(root.resolve("comparison.txt"), table + "\n" + ExperimentResult.METRIC_DEFINITIONS + "\n");
         System.out.println();
         System.out.println("Fashion-MNIST, BadNets 3x3 grid, 10 % poisoned, target 0, model " + model);
         System.out.print(table);
@@ -62,17 +64,17 @@ final class QuickstartCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The config of one quickstart run, built by parsing train flags so every other option keeps its default. */
-    private RunConfig config(String defense, Path dir) {
-        List<String> args = new java.util.ArrayList<>(List.of("--dataset", "fashion-mnist", "--limit-train",
-                String.valueOf(limitTrain), "--attack", "badnets", "--poison-rate", "0.1", "--target", "0", "--defense", defense,
-                "--fb-epochs", fbEpochs, "--epochs", String.valueOf(epochs), "--model", model, "--batch-size",
-                String.valueOf(batchSize), "--seed", String.valueOf(seed)));
-        if (data != null) {
-            args.addAll(List.of("--data", data));
+    /** The config of one quickstart run: the quickstart's choices over every default. */
+    private ExperimentConfig config(String defense, Path dir) {
+        ExperimentConfig.Builder b = ExperimentConfig.builder().optDataset("fashion-mnist").opt("limit-train", limitTrain)
+                .optAttack("badnets").optPoisonRate(0.1).optTarget(0).optDefense(defense).optEpochs(epochs)
+                .optModel(model).optBatchSize(batchSize).optSeed(seed).optOut(dir);
+        if ("cbd".equals(defense)) {
+            b.opt("fb-epochs", fbEpochs);
         }
-        TrainCommand train = new TrainCommand();
-        new picocli.CommandLine(train).parseArgs(args.toArray(new String[0]));
-        return train.options.toConfig(dir.toString());
+        if (data != null) {
+            b.optDataDir(Path.of(data));
+        }
+        return b.build();
     }
 }

@@ -1,23 +1,20 @@
 package org.cbd4j.cli;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.Callable;
+import org.cbd4j.pipeline.Experiment;
+import org.cbd4j.pipeline.ExperimentConfig;
+import org.cbd4j.pipeline.ExperimentResult;
 import org.cbd4j.report.Json;
 import org.cbd4j.report.RunDirectory;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code cbd train}: one run, written to {@code --out}. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Poison a dataset, train with a defense, evaluate every epoch and write a run directory.")
 final class TrainCommand implements Callable<Integer> {
-
-    @Mixin
-    TrainOptions options = new TrainOptions();
 
     @Option(names = "--config", paramLabel = "FILE",
             description = "YAML or JSON file of train options (keys = flag names without dashes, e.g. poison-rate: 0.1); "
@@ -42,6 +39,30 @@ final class TrainCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /**
+     * The command with its generated options: the common ones ({@link ExperimentConfig#commonOptions})
+     * and every registered attack's and defense's.
+     */
+    static picocli.CommandLine commandLine() {
+        picocli.CommandLine cl = new picocli.CommandLine(new TrainCommand());
+        addOptions(cl.getCommandSpec());
+        return cl;
+    }
+
+    static void addOptions(picocli.CommandLine.Model.CommandSpec spec) {
+        OptionFlags.add(spec, ExperimentConfig.commonOptions());
+        OptionFlags.addAttackOptions(spec);
+        OptionFlags.addDefenseOptions(spec);
+    }
+
+    /** The config the parsed options describe. */
+    static ExperimentConfig config(picocli.CommandLine.Model.CommandSpec spec, String out) {
+        java.util.List<org.cbd4j.method.Option<?>> all = new java.util.ArrayList<>(ExperimentConfig.commonOptions());
+        all.addAll(org.cbd4j.attack.Attacks.REGISTRY.allOptions());
+        all.addAll(org.cbd4j.defense.Defenses.REGISTRY.allOptions());
+        return ExperimentConfig.fromFlags(OptionFlags.values(spec, all), out);
+    }
+
     @Override
     public Integer call() throws Exception {
         String[] args = spec.commandLine().getParseResult().originalArgs().toArray(new String[0]);
@@ -54,10 +75,10 @@ final class TrainCommand implements Callable<Integer> {
         if (out == null) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--out=DIR'");
         }
-        RunConfig cfg = options.toConfig(out).validate();
-        Map<String, Object> summary = Experiment.run(cfg, force ? Experiment.Mode.FORCE : Experiment.Mode.NEW,
-                baseline(), Main.commandLine("train", args));
-        System.out.println(ResultTable.headline(summary, out));
+        ExperimentConfig cfg = config(spec, out).validate();
+        ExperimentResult r = Experiment.run(cfg, force ? Experiment.Mode.FORCE : Experiment.Mode.NEW, baseline(),
+                new PrintingListener(), Main.commandLine("train", args));
+        System.out.println(ResultTable.headline(r.metrics(), out));
         return 0;
     }
 
@@ -67,18 +88,15 @@ final class TrainCommand implements Callable<Integer> {
             System.err.println("cbd: run " + dir + " already finished; nothing to resume");
             return 0;
         }
-        RunConfig cfg = RunConfig.fromJson(Json.read(dir.resolve("config.json")).get("config"))
+        ExperimentConfig cfg = ExperimentConfig.fromJson(Json.read(dir.resolve("config.json")).get("config"))
                 .withOut(dir.toString());
-        Map<String, Object> summary = Experiment.run(cfg, Experiment.Mode.RESUME, baseline(),
+        ExperimentResult r = Experiment.run(cfg, Experiment.Mode.RESUME, baseline(), new PrintingListener(),
                 Main.commandLine("train", args));
-        System.out.println(ResultTable.headline(summary, dir.toString()));
+        System.out.println(ResultTable.headline(r.metrics(), dir.toString()));
         return 0;
     }
 
-    private Map<String, Object> baseline() throws Exception {
-        if (baseline == null) {
-            return null;
-        }
-        return Json.MAPPER.convertValue(Json.read(Path.of(baseline, "summary.json")), new TypeReference<>() {});
+    private Experiment.Baseline baseline() throws Exception {
+        return baseline == null ? null : Experiment.Baseline.fromSummary(Json.read(Path.of(baseline, "summary.json")));
     }
 }

@@ -1,5 +1,10 @@
 package org.cbd4j.defense;
 
+import org.cbd4j.method.Method;
+import org.cbd4j.method.Option;
+import org.cbd4j.method.OptionValues;
+import org.cbd4j.method.Paper;
+
 import java.util.Locale;
 import org.cbd4j.data.ImageDataset;
 import org.cbd4j.model.Network;
@@ -20,15 +25,25 @@ import org.cbd4j.model.Network;
  */
 public final class ActivationClustering extends FilterAndRetrain {
 
+    static final Option<Integer> DIMS = Option.integer("ac-dims", 10, 1, 1024, "principal dimensions kept before 2-means");
+    static final Option<Double> THRESHOLD = Option.real("ac-threshold", 0.35, "(0, 0.5)",
+            "flag the smaller cluster of a class when it holds at most this fraction of the class");
+
+    /** Registry entry. */
+    public static final Method<Defense> METHOD = new Method<>("activation-clustering",
+            "splits each class's last-layer activations by 2-means, removes the small cluster, retrains",
+            new Paper("Chen et al.: Detecting Backdoor Attacks on Deep Neural Networks by Activation Clustering, 2018",
+                    "https://arxiv.org/abs/1811.03728"),
+            java.util.List.of(DIMS, THRESHOLD), ActivationClustering::new);
+
     static final int RESTARTS = 5;
 
     private final int dims;
     private final double threshold;
 
-    public ActivationClustering(BaselineOptions options) {
-        options.validate();
-        this.dims = options.acDims();
-        this.threshold = options.acThreshold();
+    ActivationClustering(OptionValues options) {
+        this.dims = options.get(DIMS);
+        this.threshold = options.get(THRESHOLD);
     }
 
     @Override

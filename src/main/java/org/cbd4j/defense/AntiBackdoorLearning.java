@@ -1,5 +1,10 @@
 package org.cbd4j.defense;
 
+import org.cbd4j.method.Method;
+import org.cbd4j.method.Option;
+import org.cbd4j.method.OptionValues;
+import org.cbd4j.method.Paper;
+
 import ai.djl.ndarray.NDArray;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -36,10 +41,28 @@ import org.cbd4j.train.TrainingState;
  */
 public final class AntiBackdoorLearning implements Defense {
 
-    private final BaselineOptions options;
+    static final Option<Integer> ISOLATION_EPOCHS = Option.integer("abl-isolation-epochs", 20, 1, 100_000,
+            "epochs on the flooded loss before isolating");
+    static final Option<Double> ISOLATION_RATIO = Option.real("abl-isolation-ratio", 0.01, "(0, 1)",
+            "fraction of the training set isolated, lowest loss first");
+    static final Option<Double> GAMMA = Option.real("abl-gamma", 0.5, "(0, inf)", "flooding level, loss -> |loss - gamma| + gamma");
+    static final Option<Integer> UNLEARN_EPOCHS = Option.integer("abl-unlearn-epochs", 20, 1, 100_000,
+            "epochs of gradient ascent on the isolated samples");
+    static final Option<Double> UNLEARN_LR = Option.real("abl-unlearn-lr", 0.0005, "(0, inf)",
+            "learning rate of the unlearning phase");
 
-    public AntiBackdoorLearning(BaselineOptions options) {
-        this.options = options.validate();
+    /** Registry entry. */
+    public static final Method<Defense> METHOD = new Method<>("abl",
+            "isolates the lowest-loss samples under a flooded loss, then unlearns them by gradient ascent",
+            new Paper("Li, Lyu, Koren, Lyu, Li, Ma: Anti-Backdoor Learning: Training Clean Models on Poisoned Data, "
+                    + "NeurIPS 2021", "https://arxiv.org/abs/2110.11571"),
+            java.util.List.of(ISOLATION_EPOCHS, ISOLATION_RATIO, GAMMA, UNLEARN_EPOCHS, UNLEARN_LR),
+            AntiBackdoorLearning::new);
+
+    private final OptionValues options;
+
+    AntiBackdoorLearning(OptionValues options) {
+        this.options = options;
     }
 
     @Override
@@ -65,7 +88,7 @@ public final class AntiBackdoorLearning implements Defense {
         Network net = Network.forData("model", ctx.architecture(), train);
         LearningRate lr = new LearningRate(cfg.lr());
         NesterovSgd sgd = new NesterovSgd(lr, cfg.momentum(), cfg.weightDecay());
-        LearningRate unlearnLr = new LearningRate(options.ablUnlearnLr());
+        LearningRate unlearnLr = new LearningRate(options.get(UNLEARN_LR).floatValue());
         NesterovSgd unlearnSgd = new NesterovSgd(unlearnLr, cfg.momentum(), cfg.weightDecay());
         float[] isolationLoss = new float[n];
         TrainingState state = new TrainingState().block("model", net.block())
@@ -76,8 +99,8 @@ public final class AntiBackdoorLearning implements Defense {
         plan.restore(state);
         Learner learner = new Learner(net.block(), sgd);
 
-        float gamma = options.ablGamma();
-        plan.supervised("isolate", net, learner, lr, null, train, withEpochs(cfg, options.ablIsolationEpochs()), state,
+        float gamma = options.get(GAMMA).floatValue();
+        plan.supervised("isolate", net, learner, lr, null, train, withEpochs(cfg, options.get(ISOLATION_EPOCHS)), state,
                 l -> flooded(l, gamma));
         if (!plan.passed("isolate")) {
             System.arraycopy(Evaluator.predict(net, train, 256).losses(), 0, isolationLoss, 0, n);
@@ -86,7 +109,7 @@ public final class AntiBackdoorLearning implements Defense {
         for (int i = 0; i < n; i++) {
             suspicion[i] = (float) Math.exp(-isolationLoss[i]);
         }
-        boolean[] isolated = Detection.topK(suspicion, isolationCount(n, options.ablIsolationRatio()));
+        boolean[] isolated = Detection.topK(suspicion, isolationCount(n, options.get(ISOLATION_RATIO)));
         int[] rest = IntStream.range(0, n).filter(i -> !isolated[i]).toArray();
         int[] held = IntStream.range(0, n).filter(i -> isolated[i]).toArray();
         System.err.printf("abl: isolated the %d lowest-loss training images; training on the other %d%n", held.length,
@@ -95,7 +118,7 @@ public final class AntiBackdoorLearning implements Defense {
         plan.supervised("train", net, learner, lr, StepSchedule.reference(cfg.lr(), cfg.epochs()), train.select(rest), cfg,
                 state, UnaryOperator.identity());
         plan.supervised("unlearn", net, new Learner(net.block(), unlearnSgd), unlearnLr, null, train.select(held),
-                withEpochs(cfg, options.ablUnlearnEpochs()), state, NDArray::neg);
+                withEpochs(cfg, options.get(UNLEARN_EPOCHS)), state, NDArray::neg);
         Map<String, float[]> columns = new LinkedHashMap<>();
         columns.put("isolation_loss", isolationLoss);
         return new DefenseResult(net, new LinkedHashMap<>(), suspicion, isolated, columns);

@@ -12,6 +12,10 @@ import java.util.TreeMap;
 import java.util.stream.IntStream;
 import org.cbd4j.data.ImageDataset;
 import org.cbd4j.eval.Evaluator;
+import org.cbd4j.method.Method;
+import org.cbd4j.method.Option;
+import org.cbd4j.method.OptionValues;
+import org.cbd4j.method.Paper;
 import org.cbd4j.model.Network;
 import org.cbd4j.train.Adam;
 import org.cbd4j.train.Batches;
@@ -42,6 +46,59 @@ import org.cbd4j.train.TrainingState;
  *     Representation Learning, CVPR 2023</a>
  */
 public final class CbdDefense implements Defense {
+
+    static final Option<String> FB_EPOCHS = Option.text("fb-epochs", "auto", CbdDefense::validFbEpochs,
+            "'auto' or a whole number >= 1", "stage 1: epochs of the deliberately backdoored f_B; auto stops when "
+                    + "f_B's losses show a captured trigger (at most --fb-max-epochs)");
+    static final Option<Integer> FB_MAX_EPOCHS = Option.integer("fb-max-epochs", 8, 1, 1000,
+            "with --fb-epochs auto: most f_B epochs when no capture is seen");
+    static final Option<Boolean> NO_MI = Option.flag("no-mi", "ablation: switch off the mutual-information critic term");
+    static final Option<Boolean> NO_REWEIGHT = Option.flag("no-reweight", "ablation: switch off the l_B/(l_B+l_C) sample weights");
+    static final Option<Boolean> PAPER_WEIGHTING = Option.flag("paper-weighting", "weights exactly as the paper: l_B on "
+            + "the augmented batch, rescaled over the batch (default: l_B of the un-augmented sample, per class over the data set)");
+    static final Option<Double> MI_LAMBDA = Option.real("mi-lambda", 1.0, "[0, inf)",
+            "weight of the MI term (the 0.01 factor is inside the estimate)");
+    static final Option<Double> CRITIC_LR = Option.real("critic-lr", 0.2, "(0, inf)", "Adam learning rate of the MI critic");
+    static final Option<Boolean> BATCH_WEIGHTS = Option.flag("batch-weights",
+            "ablation: rescale sample weights within each batch (what cbd4j did before) instead of per class over the data set");
+    static final Option<Boolean> NO_INTERVENTION = Option.flag("no-intervention", "ablation: switch off the intervention "
+            + "(patterns f_B answers to, stamped on other classes with their true labels)");
+    static final Option<Double> INTERVENTION_RATE = Option.real("intervention-rate", 0.5, "[0, 1]",
+            "probability that a training image goes through the intervention");
+    static final Option<Integer> INVERSION_STEPS = Option.integer("inversion-steps", 200, 10, 100_000,
+            "optimisation steps of the pattern search per confounded class");
+    static final Option<Boolean> NO_WEIGHT_GATE = Option.flag("no-weight-gate", "ablation: re-weight every sample instead "
+            + "of only the suspects (the separated minority of ln l_C - ln l_B, and the confounded classes)");
+
+    /** Registry entry. */
+    public static final Method<Defense> METHOD = new Method<>("cbd",
+            "trains a backdoored f_B on purpose, then a clean f_C re-weighted away from what f_B fits and kept "
+                    + "independent of its features",
+            new Paper("Zhang, Liu, Wang, Lu, Wang, Tang, Yi: Backdoor Defense via Deconfounded Representation Learning, "
+                    + "CVPR 2023", "https://arxiv.org/abs/2303.06818"),
+            java.util.List.of(FB_EPOCHS, FB_MAX_EPOCHS, NO_MI, NO_REWEIGHT, PAPER_WEIGHTING, MI_LAMBDA, CRITIC_LR,
+                    BATCH_WEIGHTS, NO_INTERVENTION, INTERVENTION_RATE, INVERSION_STEPS, NO_WEIGHT_GATE),
+            o -> new CbdDefense(config(o)));
+
+    /** The typed view of CBD's option values. */
+    public static CbdConfig config(OptionValues o) {
+        String fb = o.get(FB_EPOCHS);
+        CbdOptions extra = new CbdOptions(o.get(FB_MAX_EPOCHS), o.get(BATCH_WEIGHTS), !o.get(NO_INTERVENTION),
+                o.get(INTERVENTION_RATE), o.get(INVERSION_STEPS), !o.get(NO_WEIGHT_GATE));
+        return new CbdConfig("auto".equals(fb) ? CbdConfig.AUTO : Integer.parseInt(fb), !o.get(NO_MI), !o.get(NO_REWEIGHT),
+                o.get(MI_LAMBDA).floatValue(), o.get(CRITIC_LR).floatValue(), o.get(PAPER_WEIGHTING), extra);
+    }
+
+    private static boolean validFbEpochs(String v) {
+        if ("auto".equals(v)) {
+            return true;
+        }
+        try {
+            return Integer.parseInt(v) >= 1;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
 
     private final CbdConfig cbd;
 

@@ -1,24 +1,33 @@
 package org.cbd4j.defense;
 
 import java.util.List;
+import java.util.Map;
+import org.cbd4j.method.Method;
+import org.cbd4j.method.Registry;
 
-/** The defenses by command-line name. */
+/** The defenses by name: one line per defense; everything else reads their declarations. */
 public final class Defenses {
 
+    /** Every defense cbd4j knows, in the order help texts and {@code cbd list} show them. */
+    public static final Registry<Defense> REGISTRY = new Registry<>("defense",
+            NoDefense.METHOD,
+            CbdDefense.METHOD,
+            AntiBackdoorLearning.METHOD,
+            SpectralSignatures.METHOD,
+            ActivationClustering.METHOD);
+
     /** Names accepted by {@code --defense} and in bench grids. */
-    public static final List<String> NAMES = List.of("none", "cbd", "abl", "spectral", "activation-clustering");
+    public static final List<String> NAMES = REGISTRY.names();
 
     private Defenses() {}
 
-    /** The defense called {@code name}; an unknown name lists the known ones. */
-    public static Defense create(String name, CbdConfig cbd, BaselineOptions baselines) {
-        return switch (name) {
-            case "none" -> new NoDefense();
-            case "cbd" -> new CbdDefense(cbd);
-            case "abl" -> new AntiBackdoorLearning(baselines);
-            case "spectral" -> new SpectralSignatures(baselines);
-            case "activation-clustering" -> new ActivationClustering(baselines);
-            default -> throw new IllegalArgumentException("unknown defense '" + name + "'; known: " + String.join(", ", NAMES));
-        };
+    /** The defense called {@code name}. */
+    public static Method<Defense> method(String name) {
+        return REGISTRY.get(name);
+    }
+
+    /** The defense called {@code name} with these options (by name, over its defaults). */
+    public static Defense create(String name, Map<String, ?> options) {
+        return method(name).create(options);
     }
 }

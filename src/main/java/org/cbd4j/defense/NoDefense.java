@@ -1,5 +1,8 @@
 package org.cbd4j.defense;
 
+import org.cbd4j.method.Method;
+import org.cbd4j.method.Paper;
+
 import java.io.IOException;
 import java.util.function.UnaryOperator;
 import org.cbd4j.model.Network;
@@ -15,6 +18,10 @@ import org.cbd4j.train.TrainingState;
  * against. Uses the same optimiser, schedule and augmentation as CBD's f_C.
  */
 public final class NoDefense implements Defense {
+
+    /** Registry entry: no options. */
+    public static final Method<Defense> METHOD = new Method<>("none", "trains on the data as given (the reference point)",
+            Paper.NONE, java.util.List.of(), o -> new NoDefense());
 
     @Override
     public String name() {

@@ -1,5 +1,10 @@
 package org.cbd4j.defense;
 
+import org.cbd4j.method.Method;
+import org.cbd4j.method.Option;
+import org.cbd4j.method.OptionValues;
+import org.cbd4j.method.Paper;
+
 import ai.djl.ndarray.NDManager;
 import org.cbd4j.data.ImageDataset;
 import org.cbd4j.eval.Detection;
@@ -17,12 +22,21 @@ import org.cbd4j.model.Network;
  */
 public final class SpectralSignatures extends FilterAndRetrain {
 
+    static final Option<Double> EXPECTED_RATE = Option.real("expected-poison-rate", 0.1, "(0, 0.66]",
+            "assumed upper bound on the poisoned fraction; 1.5 x it of every class is removed");
+
+    /** Registry entry. */
+    public static final Method<Defense> METHOD = new Method<>("spectral",
+            "removes the samples with the largest projection on the top singular vector of each class's features, retrains",
+            new Paper("Tran, Li, Madry: Spectral Signatures in Backdoor Attacks, NeurIPS 2018", "https://arxiv.org/abs/1811.00636"),
+            java.util.List.of(EXPECTED_RATE), SpectralSignatures::new);
+
     static final int FEATURE_BATCH = 256;
 
     private final double expectedPoisonRate;
 
-    public SpectralSignatures(BaselineOptions options) {
-        this.expectedPoisonRate = options.validate().expectedPoisonRate();
+    SpectralSignatures(OptionValues options) {
+        this.expectedPoisonRate = options.get(EXPECTED_RATE);
     }
 
     @Override

@@ -35,17 +35,16 @@ class AttackRulesTest {
     }
 
     static final AttackConfig ONE = new AttackConfig(0.1, 1, false, 7);
-    static final AttackOptions D = AttackOptions.DEFAULTS;
-
-    private static AttackOptions blendWith(double alpha, String pattern) {
-        return new AttackOptions(alpha, pattern, D.sigDelta(), D.sigFrequency(), D.wanetK(), D.wanetS(), D.wanetGridRescale(),
-                D.wanetCrossRatio(), D.helperModel(), D.helperEpochs(), D.trojanSize(), D.trojanSteps(), D.lcEps(), D.lcStep(),
-                D.lcSteps());
+    private static org.cbd4j.method.OptionValues blendWith(double alpha, String pattern) {
+        java.util.Map<String, Object> m = new java.util.HashMap<>(java.util.Map.of("blend-alpha", alpha));
+        if (pattern != null) {
+            m.put("blend-pattern", pattern);
+        }
+        return Blend.METHOD.values(m);
     }
 
-    private static AttackOptions wanetWith(double s, double cross) {
-        return new AttackOptions(D.blendAlpha(), null, D.sigDelta(), D.sigFrequency(), D.wanetK(), s, D.wanetGridRescale(), cross,
-                D.helperModel(), D.helperEpochs(), D.trojanSize(), D.trojanSteps(), D.lcEps(), D.lcStep(), D.lcSteps());
+    private static org.cbd4j.method.OptionValues wanetWith(double s, double cross) {
+        return WaNet.METHOD.values(java.util.Map.of("wanet-s", s, "wanet-cross-ratio", cross));
     }
 
     @Test
@@ -65,7 +64,7 @@ class AttackRulesTest {
             assertEquals(1, pd.train().label(i));
         }
         // The seeded noise pattern is the one saved as the artefact.
-        PoisonedData noise = new Blend(D).poison(train, random(8, 3, 2), ONE);
+        PoisonedData noise = Blend.METHOD.create().poison(train, random(8, 3, 2), ONE);
         DecodedImage saved = ImageDecoder.decode(Path.of("blend_pattern.png"), noise.artifacts().get("blend_pattern.png"));
         byte[] p = new byte[192];
         saved.resized(8, 3, p, 0);
@@ -89,7 +88,7 @@ class AttackRulesTest {
     void sigAddsTheSinusoidPerColumnToTargetClassImagesOnlyAndKeepsLabels() {
         ImageDataset train = random(80, 1, 3);
         AttackConfig cfg = new AttackConfig(0.1, 2, false, 5);
-        PoisonedData pd = new Sig(D).poison(train, random(12, 1, 4), cfg);
+        PoisonedData pd = Sig.METHOD.create().poison(train, random(12, 1, 4), cfg);
         assertEquals(8, pd.poisonedIndices().length, "10 % of 80");
         assertArrayEquals(train.labels(), pd.train().labels(), "clean-label: labels untouched");
         for (int i : pd.poisonedIndices()) {
@@ -102,10 +101,10 @@ class AttackRulesTest {
                 }
             }
         }
-        var e = assertThrows(IllegalArgumentException.class, () -> new Sig(D).poison(train, random(4, 1, 4),
+        var e = assertThrows(IllegalArgumentException.class, () -> Sig.METHOD.create().poison(train, random(4, 1, 4),
                 new AttackConfig(0.1, 2, true, 5)));
         assertTrue(e.getMessage().contains("clean-label"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> new Sig(D).poison(train, random(4, 1, 4),
+        e = assertThrows(IllegalArgumentException.class, () -> Sig.METHOD.create().poison(train, random(4, 1, 4),
                 new AttackConfig(0.5, 2, false, 5)));
         assertTrue(e.getMessage().contains("only use the 20 images of target class 2"), e.getMessage());
     }
@@ -119,7 +118,7 @@ class AttackRulesTest {
                     Arrays.copyOfRange(still.train().pixels(), i * 192, (i + 1) * 192), "identity grid, exact samples");
             assertEquals(1, still.train().label(i));
         }
-        PoisonedData warped = new WaNet(D).poison(train, random(8, 3, 7), ONE);
+        PoisonedData warped = WaNet.METHOD.create().poison(train, random(8, 3, 7), ONE);
         int changed = 0;
         for (int i : warped.poisonedIndices()) {
             changed += Arrays.equals(Arrays.copyOfRange(train.pixels(), i * 192, (i + 1) * 192),
@@ -132,7 +131,7 @@ class AttackRulesTest {
     @Test
     void wanetNoiseModeWarpsTwiceAsManyOtherSamplesAndKeepsTheirLabels() {
         ImageDataset train = random(100, 1, 8);
-        PoisonedData pd = new WaNet(D).poison(train, random(8, 1, 9), ONE);
+        PoisonedData pd = WaNet.METHOD.create().poison(train, random(8, 1, 9), ONE);
         int[] noise = pd.otherIndices().get("wanet_noise");
         assertEquals(2 * pd.poisonedIndices().length, noise.length);
         for (int i : noise) {
@@ -169,7 +168,7 @@ class AttackRulesTest {
     void unknownNamesAndBadOptionsAreRefused() {
         var e = assertThrows(IllegalArgumentException.class, () -> Attacks.create("trojann"));
         assertTrue(e.getMessage().contains("known: none, badnets, blend, sig, wanet"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> Attacks.create("blend", blendWith(1.5, null)));
+        e = assertThrows(IllegalArgumentException.class, () -> Attacks.create("blend", java.util.Map.of("blend-alpha", 1.5)));
         assertTrue(e.getMessage().contains("--blend-alpha"), e.getMessage());
         ImageDataset tiny = new ImageDataset(new byte[2 * 4], new int[] {0, 1}, 1, 2, 2, 2);
         e = assertThrows(IllegalArgumentException.class, () -> new BadNets().poison(tiny, tiny, new AttackConfig(0.5, 0, false, 1)));

@@ -39,8 +39,6 @@ class HelperModelAttacksTest {
         }
     }
 
-    static final AttackOptions D = AttackOptions.DEFAULTS;
-
     /** Complete entries in the helper cache. */
     static long cached() throws Exception {
         Path dir = cache.resolve("helpers");
@@ -52,9 +50,17 @@ class HelperModelAttacksTest {
         }
     }
 
-    static AttackOptions fast(int trojanSize) {
-        return new AttackOptions(D.blendAlpha(), null, D.sigDelta(), D.sigFrequency(), D.wanetK(), D.wanetS(),
-                D.wanetGridRescale(), D.wanetCrossRatio(), "tiny-cnn", 1, trojanSize, 5, 8, 2, 5);
+    /** The attack with small budgets: a tiny one-epoch helper, few optimisation steps. */
+    static Attack fast(org.cbd4j.method.Method<Attack> method, int trojanSize) {
+        java.util.Map<String, Object> all = java.util.Map.of("helper-model", "tiny-cnn", "helper-epochs", 1,
+                "trojan-size", trojanSize, "trojan-steps", 5, "lc-eps", 8, "lc-step", 2, "lc-steps", 5);
+        java.util.Map<String, Object> own = new java.util.HashMap<>();
+        method.options().forEach(o -> {
+            if (all.containsKey(o.name())) {
+                own.put(o.name(), all.get(o.name()));
+            }
+        });
+        return method.create(own);
     }
 
     static final TrainTestSplit DATA = SyntheticImages.split(400, 80, 3);
@@ -64,7 +70,7 @@ class HelperModelAttacksTest {
         ImageDataset train = DATA.train();
         AttackConfig cfg = new AttackConfig(0.1, 1, false, 2);
         long before = cached();
-        PoisonedData pd = new Trojan(fast(4)).poison(train, DATA.test(), cfg);
+        PoisonedData pd = fast(Trojan.METHOD, 4).poison(train, DATA.test(), cfg);
         byte[] png = pd.artifacts().get("trojan_trigger.png");
         DecodedImage patch = ImageDecoder.decode(Path.of("trojan_trigger.png"), png);
         assertEquals(4, patch.width());
@@ -79,10 +85,10 @@ class HelperModelAttacksTest {
         }
         assertEquals(before + 1, cached(), "one helper model trained and cached");
         // Same inputs: the cached helper is reused and the result is byte-identical.
-        PoisonedData again = new Trojan(fast(4)).poison(train, DATA.test(), cfg);
+        PoisonedData again = fast(Trojan.METHOD, 4).poison(train, DATA.test(), cfg);
         assertArrayEquals(pd.train().pixels(), again.train().pixels());
         assertEquals(before + 1, cached(), "no second helper trained");
-        var e = assertThrows(IllegalArgumentException.class, () -> new Trojan(fast(17)).poison(train, DATA.test(), cfg));
+        var e = assertThrows(IllegalArgumentException.class, () -> fast(Trojan.METHOD, 17).poison(train, DATA.test(), cfg));
         assertTrue(e.getMessage().contains("larger than the 16x16 images"), e.getMessage());
     }
 
@@ -90,7 +96,7 @@ class HelperModelAttacksTest {
     void labelConsistentPerturbsWithinEpsilonStampsFourCornersAndKeepsLabels() {
         ImageDataset train = DATA.train();
         AttackConfig cfg = new AttackConfig(0.05, 3, false, 2);
-        PoisonedData pd = new LabelConsistent(fast(0)).poison(train, DATA.test(), cfg);
+        PoisonedData pd = fast(LabelConsistent.METHOD, 0).poison(train, DATA.test(), cfg);
         assertArrayEquals(train.labels(), pd.train().labels(), "clean-label");
         assertEquals(20, pd.poisonedIndices().length);
         int moved = 0;
@@ -115,7 +121,7 @@ class HelperModelAttacksTest {
         for (int j = 0; j < pd.triggeredTest().size(); j++) {
             assertEquals(255, pd.triggeredTest().pixel(j, 0, 0, 0), "test images carry the corners");
         }
-        var e = assertThrows(IllegalArgumentException.class, () -> new LabelConsistent(fast(0)).poison(train, DATA.test(),
+        var e = assertThrows(IllegalArgumentException.class, () -> fast(LabelConsistent.METHOD, 0).poison(train, DATA.test(),
                 new AttackConfig(0.05, 3, true, 2)));
         assertTrue(e.getMessage().contains("clean-label"), e.getMessage());
     }
@@ -124,7 +130,7 @@ class HelperModelAttacksTest {
     void inputAwareStampsPerImagePatternsSavesItsNetworksAndAddsCrossSamples() throws Exception {
         ImageDataset train = DATA.train();
         AttackConfig cfg = new AttackConfig(0.1, 0, false, 2);
-        PoisonedData pd = new InputAware(fast(0)).poison(train, DATA.test(), cfg);
+        PoisonedData pd = fast(InputAware.METHOD, 0).poison(train, DATA.test(), cfg);
         assertEquals(40, pd.poisonedIndices().length);
         int[] cross = pd.otherIndices().get("input_aware_cross");
         assertEquals(40, cross.length, "as many cross-trigger samples as backdoor samples");
@@ -140,7 +146,7 @@ class HelperModelAttacksTest {
         assertTrue(changed > 30, "the trigger changes backdoor images: " + changed);
         assertTrue(pd.artifacts().get("input_aware_generator.bin").length > 1000);
         assertTrue(pd.artifacts().containsKey("input_aware_mask.bin"));
-        PoisonedData again = new InputAware(fast(0)).poison(train, DATA.test(), cfg);
+        PoisonedData again = fast(InputAware.METHOD, 0).poison(train, DATA.test(), cfg);
         assertArrayEquals(pd.train().pixels(), again.train().pixels(), "cached networks: same bytes");
         try (Stream<Path> st = Files.list(cache.resolve("helpers"))) {
             assertTrue(st.anyMatch(d -> Files.exists(d.resolve("generator-0000.params"))), "generator cached");

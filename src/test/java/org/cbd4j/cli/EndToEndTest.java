@@ -44,7 +44,7 @@ class EndToEndTest {
         for (String k : List.of("ca", "asr", "ra", "detection_auroc", "wall_seconds", "config")) {
             assertNotNull(s.get(k), k);
         }
-        assertEquals("cbd", s.get("config").get("defense").asText());
+        assertEquals("cbd", s.get("config").get("defense").get("defense").asText());
         JsonNode cfg = Json.read(run.resolve("config.json"));
         assertEquals(1, cfg.get("seed").asLong());
         assertTrue(cfg.get("commandLine").asText().startsWith("cbd train --dataset synthetic --attack badnets"),

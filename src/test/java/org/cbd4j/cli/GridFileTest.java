@@ -27,7 +27,7 @@ class GridFileTest {
         assertEquals(12, g.cells().size());
         assertEquals(new GridFile.Cell("synthetic", "none", "none", 0), g.cells().get(0));
         assertEquals(new GridFile.Cell("synthetic", "badnets", "cbd", 2), g.cells().get(11));
-        assertEquals(Map.of("model", "tiny-cnn", "epochs", 2, "lr", 0.05f, "no-mi", true), g.train());
+        assertEquals(Map.of("model", "tiny-cnn", "epochs", 2, "lr", 0.05, "no-mi", true), g.train());
 
         GridFile json = read("{\"datasets\": [\"synthetic\"], \"attacks\": [\"badnets\"], \"defenses\": [\"cbd\"]}");
         assertEquals(List.of(0L), json.seeds(), "seeds default to [0]");

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.cbd4j.attack.AttackConfig;
-import org.cbd4j.attack.AttackOptions;
 import org.cbd4j.attack.Attacks;
 import org.cbd4j.attack.PoisonedData;
 import org.cbd4j.data.DecodedImage;
@@ -38,7 +37,7 @@ class PoisonCommandTest {
         assertEquals(0, r.code(), r.err());
 
         TrainTestSplit clean = SyntheticImages.split(2000, 500, 4);
-        PoisonedData expected = Attacks.create("blend", AttackOptions.DEFAULTS).poison(clean.train(), clean.test(),
+        PoisonedData expected = Attacks.create("blend").poison(clean.train(), clean.test(),
                 new AttackConfig(0.05, 2, false, 4));
         ImageDataset train = readIdx(out, "train");
         assertArrayEquals(expected.train().pixels(), train.pixels(), "the written training set is the attack's output");
@@ -54,7 +53,7 @@ class PoisonCommandTest {
         DecodedImage preview = ImageDecoder.decode(out.resolve("preview.png"), Files.readAllBytes(out.resolve("preview.png")));
         assertTrue(preview.width() > 8 * 16 * 4, "8 pairs, images scaled x4");
         String provenance = Files.readString(out.resolve("poison.json"));
-        assertTrue(provenance.contains("\"seed\" : 4") && provenance.contains("\"blendAlpha\" : 0.2"), provenance);
+        assertTrue(provenance.contains("\"seed\" : 4") && provenance.contains("\"blend-alpha\" : 0.2"), provenance);
 
         // Same seed, same bytes; another seed, other indices.
         Path again = tmp.resolve("again");
@@ -89,8 +88,8 @@ class PoisonCommandTest {
         Path png = Files.writeString(tmp.resolve("broken.png"), "no");
         String[][] cases = {
             {"--attack", "trojann", "unknown attack 'trojann'; known: none, badnets, blend, sig, wanet"},
-            {"--poison-rate", "0", "--poison-rate must be in (0, 1]"},
-            {"--poison-rate", "1.5", "--poison-rate must be in (0, 1]"},
+            {"--poison-rate", "0", "--poison-rate must be a number in (0, 1], got "},
+            {"--poison-rate", "1.5", "--poison-rate must be a number in (0, 1], got "},
             {"--target", "9", "--target 9 is not a class of this dataset (0..3)"},
             {"--attack=sig --all-to-all", "clean-label"},
             {"--attack=blend --blend-pattern=" + png, "--blend-pattern " + png},

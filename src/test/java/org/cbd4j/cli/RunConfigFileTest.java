@@ -9,6 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.TreeSet;
+import org.cbd4j.attack.Attacks;
+import org.cbd4j.defense.CbdDefense;
+import org.cbd4j.defense.Defenses;
+import org.cbd4j.pipeline.ExperimentConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -19,15 +23,17 @@ class RunConfigFileTest {
     Path tmp;
 
     /** Parses {@code args} as {@code cbd train} would and applies its --config file. */
-    private TrainCommand parse(String... args) {
-        TrainCommand cmd = new TrainCommand();
-        CommandLine cl = new CommandLine(cmd);
+    private Parsed parse(String... args) {
+        CommandLine cl = TrainCommand.commandLine();
         CommandLine.ParseResult pr = cl.parseArgs(args);
+        TrainCommand cmd = cl.getCommand();
         if (cmd.config != null) {
             RunConfigFile.apply(Path.of(cmd.config), cl.getCommandSpec(), pr);
         }
-        return cmd;
+        return new Parsed(cmd.out, TrainCommand.config(cl.getCommandSpec(), cmd.out));
     }
+
+    private record Parsed(String out, ExperimentConfig config) {}
 
     private Path write(String name, String text) throws Exception {
         return Files.writeString(tmp.resolve(name), text);
@@ -36,55 +42,65 @@ class RunConfigFileTest {
     @Test
     void yamlAndJsonFilesSetOptionsAndFlagsOverrideThem() throws Exception {
         Path yaml = write("run.yaml", "dataset: synthetic\nepochs: 7\nlr: 0.05\nno-mi: true\nseed: 11\nout: runs/a\n");
-        TrainCommand c = parse("--config", yaml.toString(), "--epochs", "3");
-        assertEquals("synthetic", c.options.dataFlags.dataset);
-        assertEquals(3, c.options.epochs, "the flag wins over the file");
-        assertEquals(0.05f, c.options.lr);
-        assertTrue(c.options.noMi);
-        assertEquals(11L, c.options.seed);
-        assertEquals("runs/a", c.out);
-        assertEquals(64, c.options.batchSize, "keys the file leaves out keep their defaults");
+        Parsed c = parse("--config", yaml.toString(), "--epochs", "3");
+        ExperimentConfig cfg = c.config();
+        assertEquals("synthetic", cfg.data().dataset());
+        assertEquals(3, cfg.training().epochs(), "the flag wins over the file");
+        assertEquals(0.05, cfg.training().lr());
+        assertFalse(CbdDefense.config(cfg.defense().options()).mutualInformation(), "no-mi: true");
+        assertEquals(11L, cfg.training().seed());
+        assertEquals("runs/a", c.out());
+        assertEquals(64, cfg.training().batchSize(), "keys the file leaves out keep their defaults");
 
         Path json = write("run.json", "{\"model\": \"tiny-cnn\", \"poison-rate\": 0.25, \"all-to-all\": true}");
-        TrainCommand j = parse("--config", json.toString());
-        assertEquals("tiny-cnn", j.options.model);
-        assertEquals(0.25, j.options.poisonFlags.poisonRate);
-        assertTrue(j.options.poisonFlags.allToAll);
+        ExperimentConfig j = parse("--config", json.toString()).config();
+        assertEquals("tiny-cnn", j.training().model());
+        assertEquals(0.25, j.attack().poisonRate());
+        assertTrue(j.attack().allToAll());
     }
 
     @Test
     void theWrittenFlagsReadBackToTheSameConfig() throws Exception {
-        RunConfig cfg = new RunConfig("synthetic", "/data/x", 28, 1, true, 500, "badnets", 0.2, 3, true, "cbd", 2, 9, true, false,
-                true, 0.5f, 0.1f, "tiny-cnn", 32, 0.03f, 0.8f, 5e-4f, false, false, 42,
-                new org.cbd4j.attack.AttackOptions(0.3, "p.png", 20, 3, 5, 0.75, 1.5, 1, "tiny-cnn", 2, 4, 10, 4,
-                        0.5, 7),
-                new org.cbd4j.defense.BaselineOptions(3, 0.02, 0.4f, 2, 1e-3f, 0.05, 4, 0.3),
-                new org.cbd4j.defense.CbdOptions(3, true, false, 0.25, 50, false), "runs/x");
+        ExperimentConfig cfg = ExperimentConfig.builder().optDataset("synthetic").optDataDir(Path.of("/data/x"))
+                .optImageSize(28).optChannels(1).opt("skip-unreadable", true).opt("limit-train", 500).optAttack("blend")
+                .optPoisonRate(0.2).optTarget(3).opt("all-to-all", true).opt("blend-alpha", 0.3).opt("blend-pattern", "p.png")
+                .optDefense("cbd").opt("fb-epochs", "2").opt("no-mi", true).opt("paper-weighting", true)
+                .opt("mi-lambda", 0.5).opt("critic-lr", 0.1).opt("fb-max-epochs", 3).opt("batch-weights", true)
+                .opt("intervention-rate", 0.25).opt("inversion-steps", 50).opt("no-weight-gate", true).optModel("tiny-cnn")
+                .optEpochs(9).optBatchSize(32).opt("lr", 0.03).opt("momentum", 0.8).opt("weight-decay", 5e-4)
+                .opt("no-augment", true).opt("no-flip", true).optSeed(42).optOut(Path.of("runs/x")).build();
         Path f = write("resolved.yaml", org.cbd4j.report.Json.yaml(cfg.flags()));
-        TrainCommand c = parse("--config", f.toString());
-        assertEquals(cfg, c.options.toConfig(c.out));
+        Parsed c = parse("--config", f.toString(), "--out", "runs/x");
+        assertEquals(cfg, c.config());
     }
 
     @Test
     void fbEpochsAutoRoundTripsAndIsTheDefault() throws Exception {
-        TrainCommand parsed = parse("--out", "o");
-        assertEquals(org.cbd4j.defense.CbdConfig.AUTO, parsed.options.toConfig("o").fbEpochs());
-        assertEquals("auto", parsed.options.toConfig("o").flags().get("fb-epochs"));
-        Path f = write("auto.yaml", org.cbd4j.report.Json.yaml(parsed.options.toConfig("o").flags()));
-        TrainCommand back = parse("--config", f.toString());
-        assertEquals(parsed.options.toConfig("o"), back.options.toConfig("o"));
-        assertEquals(3, parse("--fb-epochs", "3", "--out", "o").options.toConfig("o").fbEpochs());
-        assertEquals(org.cbd4j.defense.CbdOptions.DEFAULTS, parsed.options.toConfig("o").cbdOptions());
+        ExperimentConfig parsed = parse("--out", "o").config();
+        assertEquals(org.cbd4j.defense.CbdConfig.AUTO, CbdDefense.config(parsed.defense().options()).fbEpochs());
+        assertEquals("auto", parsed.flags().get("fb-epochs"));
+        Path f = write("auto.yaml", org.cbd4j.report.Json.yaml(parsed.flags()));
+        assertEquals(parsed, parse("--config", f.toString(), "--out", "o").config());
+        assertEquals(3, CbdDefense.config(parse("--fb-epochs", "3", "--out", "o").config().defense().options()).fbEpochs());
+        assertEquals(org.cbd4j.defense.CbdOptions.DEFAULTS, CbdDefense.config(parsed.defense().options()).options());
+        var e = assertThrows(IllegalArgumentException.class, () -> parse("--fb-epochs", "0", "--out", "o"));
+        assertEquals("--fb-epochs must be 'auto' or a whole number >= 1, got 0", e.getMessage());
     }
 
     @Test
     void everyTrainOptionHasAConfigKeyAndIsWrittenBack() {
-        CommandLine cl = new CommandLine(new TrainCommand());
-        Set<String> keys = RunConfigFile.keys(cl.getCommandSpec());
-        Set<String> written = new TreeSet<>(new TrainOptions().toConfig("o").flags().keySet());
+        Set<String> keys = RunConfigFile.keys(TrainCommand.commandLine().getCommandSpec());
+        Set<String> written = new TreeSet<>();
+        for (String a : Attacks.names()) {
+            for (String d : Defenses.NAMES) {
+                written.addAll(ExperimentConfig.builder().optAttack(a).optDefense(d).optOut(Path.of("o")).build()
+                        .flags().keySet());
+            }
+        }
         written.add("data"); // written only when set
         written.add("blend-pattern"); // written only when set
         written.add("baseline"); // a comparison, not part of the run
+        written.add("out"); // given on the command line of a re-run
         assertEquals(keys, written, "run-config.yaml must be able to reproduce every train option");
     }
 
@@ -121,29 +137,5 @@ class RunConfigFileTest {
         assertEquals(1, r.err().lines().filter(l -> l.startsWith("cbd: error:")).count(), r.err());
         assertTrue(r.err().contains("unknown key 'modle'"), r.err());
         assertFalse(Files.exists(out), "nothing written for a refused config");
-    }
-
-    @Test
-    void configsOfOlderRunsReadBackWithTheDefaultsOfTheirTime() throws Exception {
-        // What a config.json written before image-size, channels, the helper-model attacks and
-        // cbd4j's CBD options holds (field names as Jackson writes the record).
-        RunConfig today = parse("--out", "o").options.toConfig("o");
-        var node = (com.fasterxml.jackson.databind.node.ObjectNode) org.cbd4j.report.Json.MAPPER.valueToTree(today);
-        node.remove(java.util.List.of("imageSize", "channels", "cbdOptions"));
-        var attack = (com.fasterxml.jackson.databind.node.ObjectNode) node.get("attackOptions");
-        attack.remove(java.util.List.of("helperModel", "helperEpochs", "trojanSteps", "lcEps", "lcStep", "lcSteps"));
-        RunConfig old = RunConfig.fromJson(node);
-        assertEquals(org.cbd4j.attack.AttackOptions.DEFAULTS, old.attackOptions());
-        assertEquals(org.cbd4j.defense.CbdOptions.LEGACY, old.cbdOptions());
-        assertEquals(today.imageSize(), old.imageSize());
-        assertEquals(today.channels(), old.channels());
-        // A CBD options object from before the weight gate existed: the gate stays off.
-        node.set("cbdOptions", org.cbd4j.report.Json.MAPPER.valueToTree(org.cbd4j.defense.CbdOptions.DEFAULTS));
-        ((com.fasterxml.jackson.databind.node.ObjectNode) node.get("cbdOptions")).remove("weightGate");
-        assertEquals(false, RunConfig.fromJson(node).cbdOptions().weightGate());
-        assertEquals(true, today.cbdOptions().weightGate(), "on by default");
-        // Explicit zeros are kept (and refused by validate), not replaced.
-        attack.put("lcSteps", 0);
-        assertEquals(0, RunConfig.fromJson(node).attackOptions().lcSteps());
     }
 }

@@ -124,16 +124,14 @@ class BaselineDefensesTest {
 
     @Test
     void optionsAreCheckedByFlagName() {
-        BaselineOptions d = BaselineOptions.DEFAULTS;
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new BaselineOptions(0,
-                d.ablIsolationRatio(), d.ablGamma(), d.ablUnlearnEpochs(), d.ablUnlearnLr(), d.expectedPoisonRate(),
-                d.acDims(), d.acThreshold()).validate());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> AntiBackdoorLearning.METHOD.values(java.util.Map.of("abl-isolation-epochs", 0)));
         assertTrue(e.getMessage().startsWith("--abl-isolation-epochs"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> new BaselineOptions(1, d.ablIsolationRatio(), d.ablGamma(),
-                d.ablUnlearnEpochs(), d.ablUnlearnLr(), 0.7, d.acDims(), d.acThreshold()).validate());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> SpectralSignatures.METHOD.values(java.util.Map.of("expected-poison-rate", 0.7)));
         assertTrue(e.getMessage().startsWith("--expected-poison-rate"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> new BaselineOptions(1, d.ablIsolationRatio(), d.ablGamma(),
-                d.ablUnlearnEpochs(), d.ablUnlearnLr(), 0.1, d.acDims(), 0.5).validate());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> ActivationClustering.METHOD.values(java.util.Map.of("ac-threshold", 0.5)));
         assertTrue(e.getMessage().startsWith("--ac-threshold"), e.getMessage());
     }
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import org.cbd4j.attack.AttackConfig;
-import org.cbd4j.attack.AttackOptions;
 import org.cbd4j.attack.Attacks;
 import org.cbd4j.attack.PoisonedData;
 import org.cbd4j.data.ImageDataset;
@@ -25,7 +24,7 @@ class TriggerInversionTest {
     void recoveredPatternFollowsTheSigSinusoid() {
         TrainTestSplit split = SyntheticImages.split(2000, 100, 3);
         Engine.getInstance().setRandomSeed(3);
-        PoisonedData pd = Attacks.create("sig", AttackOptions.DEFAULTS).poison(split.train(), split.test(),
+        PoisonedData pd = Attacks.create("sig").poison(split.train(), split.test(),
                 new AttackConfig(0.25, 0, false, 3)); // the whole class 0 (a quarter of the data)
         ImageDataset train = pd.train();
         Network net = Network.forData("f_B", "tiny-cnn", train);

@@ -1,4 +1,4 @@
-package org.cbd4j.cli;
+package org.cbd4j.pipeline;
 
 import ai.djl.engine.Engine;
 import java.io.IOException;
@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import org.cbd4j.attack.Attacks;
 import org.cbd4j.attack.PoisonedData;
 import org.cbd4j.data.DatasetResolver;
 import org.cbd4j.data.TrainTestSplit;
@@ -29,28 +28,43 @@ import org.cbd4j.report.RunDirectory;
 import org.cbd4j.train.Checkpoints;
 import org.cbd4j.train.TrainingState;
 
-/** Runs one configured pipeline: data → attack → defense → per-epoch evaluation → run directory. */
+/**
+ * Runs one configured pipeline: data → attack → defense → per-epoch evaluation → run directory.
+ *
+ * <pre>{@code
+ * ExperimentConfig cfg = ExperimentConfig.builder()
+ *         .optDataset("folder").optDataDir(Path.of("my-images"))
+ *         .optAttack("none").optDefense("cbd").optModel("small-cnn").optEpochs(12)
+ *         .optOut(Path.of("runs/mine")).build();
+ * ExperimentResult r = Experiment.run(cfg);
+ * }</pre>
+ */
 public final class Experiment {
-
-    /** Definitions written into every summary, so a reader never has to guess (docs/METHOD.md §4). */
-    static final String METRIC_DEFINITIONS = "ca: top-1 % on the whole clean test set; asr: % of triggered test "
-            + "images whose true class differs from the attack label that are classified as the attack label; "
-            + "ra: % of those classified as their true class; der = [max(0, asr_nodef - asr) - max(0, ca_nodef - ca) "
-            + "+ 1] / 2 on fractions; detection_auroc: AUROC of per-sample suspicion vs the true poisoned indices";
 
     static final int EVAL_BATCH = 256;
 
     private Experiment() {}
 
-    /**
-     * Runs {@code cfg} and writes its run directory.
-     *
-     * @param baseline summary of an undefended run on the same data, for DER, or null
-     * @return the summary that was written to {@code summary.json}
-     */
-    public static Map<String, Object> run(RunConfig cfg, boolean force, Map<String, Object> baseline, String commandLine)
-            throws IOException {
-        return run(cfg, force ? Mode.FORCE : Mode.NEW, baseline, commandLine);
+    /** CA and ASR of an undefended run on the same data, against which DER is computed. */
+    public record Baseline(double ca, double asr) {
+
+        /** The baseline figures of an earlier result. */
+        public static Baseline of(ExperimentResult r) {
+            return new Baseline(r.ca(), r.asr());
+        }
+
+        /** The baseline figures of a run directory's {@code summary.json} (null ASR: no attack). */
+        public static Baseline fromSummary(com.fasterxml.jackson.databind.JsonNode summary) {
+            com.fasterxml.jackson.databind.JsonNode ca = summary.get("ca");
+            com.fasterxml.jackson.databind.JsonNode asr = summary.get("asr");
+            return new Baseline(ca != null && ca.isNumber() ? ca.doubleValue() : Double.NaN,
+                    asr != null && asr.isNumber() ? asr.doubleValue() : Double.NaN);
+        }
+    }
+
+    /** Runs {@code cfg} into a new run directory, silently, without a baseline. */
+    public static ExperimentResult run(ExperimentConfig cfg) throws IOException {
+        return run(cfg, Mode.NEW, null, ExperimentListener.SILENT, "java API");
     }
 
     /** How a run treats its output directory. */
@@ -67,51 +81,60 @@ public final class Experiment {
      * The data of a run, loaded and poisoned once: a bench shares it between cells that differ
      * only in their defense.
      */
-    record Prepared(TrainTestSplit split, PoisonedData poisoned) {
+    public record Prepared(TrainTestSplit split, PoisonedData poisoned) {
 
         /** Loads the dataset {@code cfg} names and applies its attack. */
-        static Prepared of(RunConfig cfg) throws IOException {
-            return poison(cfg, load(cfg));
+        public static Prepared of(ExperimentConfig cfg, ExperimentListener listener) throws IOException {
+            return poison(cfg, load(cfg, listener));
         }
 
-        static TrainTestSplit load(RunConfig cfg) throws IOException {
-            return loadData(cfg.dataset(), cfg.data(), cfg.seed(), cfg.dataOptions());
+        /** Loads the dataset {@code cfg} names. */
+        public static TrainTestSplit load(ExperimentConfig cfg, ExperimentListener listener) throws IOException {
+            return loadData(cfg.data().dataset(), cfg.data().dir(), cfg.training().seed(), cfg.data().decoding(), listener);
         }
 
-        static Prepared poison(RunConfig cfg, TrainTestSplit split) throws IOException {
-            Engine.getInstance().setRandomSeed((int) cfg.seed());
-            var train = cfg.limitTrain() > 0 ? split.train().subset(cfg.limitTrain(), cfg.seed()) : split.train();
-            return new Prepared(split, Attacks.create(cfg.attack(), cfg.attackOptions())
-                    .poison(train, split.test(), cfg.attackConfig()));
+        /** Applies {@code cfg}'s attack to data already loaded. */
+        public static Prepared poison(ExperimentConfig cfg, TrainTestSplit split) throws IOException {
+            long seed = cfg.training().seed();
+            Engine.getInstance().setRandomSeed((int) seed);
+            int limit = cfg.data().limitTrain();
+            var train = limit > 0 ? split.train().subset(limit, seed) : split.train();
+            return new Prepared(split, cfg.attack().create().poison(train, split.test(), cfg.attack().config(seed)));
         }
     }
 
     /** Loads a dataset by name and says how long it took (the loaders' speed is part of RESULTS). */
-    static TrainTestSplit loadData(String dataset, String dir, long seed, org.cbd4j.data.DataOptions options)
-            throws IOException {
+    public static TrainTestSplit loadData(String dataset, String dir, long seed, org.cbd4j.data.DataOptions options,
+            ExperimentListener listener) throws IOException {
         long t0 = System.nanoTime();
         TrainTestSplit split = DatasetResolver.defaults().load(dataset, dir == null ? null : Path.of(dir), seed, options);
-        System.err.printf(Locale.ROOT, "cbd4j: loaded %s (%d training, %d test images, %dx%dx%d) in %.2f s%n", dataset,
-                split.train().size(), split.test().size(), split.train().channels(), split.train().height(),
-                split.train().width(), (System.nanoTime() - t0) / 1e9);
+        listener.message(String.format(Locale.ROOT, "cbd4j: loaded %s (%d training, %d test images, %dx%dx%d) in %.2f s",
+                dataset, split.train().size(), split.test().size(), split.train().channels(), split.train().height(),
+                split.train().width(), (System.nanoTime() - t0) / 1e9));
         return split;
     }
 
-    /** Runs {@code cfg} in the given mode; see {@link #run(RunConfig, boolean, Map, String)}. */
-    public static Map<String, Object> run(RunConfig cfg, Mode mode, Map<String, Object> baseline, String commandLine)
-            throws IOException {
+    /**
+     * Runs {@code cfg} and writes its run directory.
+     *
+     * @param baseline an undefended run on the same data, for DER, or null
+     * @param commandLine how the run was started, for its provenance
+     */
+    public static ExperimentResult run(ExperimentConfig cfg, Mode mode, Baseline baseline, ExperimentListener listener,
+            String commandLine) throws IOException {
         long start = System.nanoTime();
         cfg.validate(); // before any data is read
-        return run(cfg, mode, baseline, commandLine, Prepared.of(cfg), start);
+        return run(cfg, mode, baseline, listener, commandLine, Prepared.of(cfg, listener), start);
     }
 
     /** Runs a validated {@code cfg} on data already loaded and poisoned for it. */
-    static Map<String, Object> run(RunConfig cfg, Mode mode, Map<String, Object> baseline, String commandLine,
-            Prepared prepared, long start) throws IOException {
+    public static ExperimentResult run(ExperimentConfig cfg, Mode mode, Baseline baseline, ExperimentListener listener,
+            String commandLine, Prepared prepared, long start) throws IOException {
         TrainTestSplit split = prepared.split();
         PoisonedData pd = prepared.poisoned();
         var train = pd.train();
-        Provenance prov = Provenance.capture(cfg, cfg.seed(), split.source(), commandLine);
+        long seed = cfg.training().seed();
+        Provenance prov = Provenance.capture(cfg.toJson(), seed, split.source(), commandLine);
         RunDirectory run = mode == Mode.RESUME
                 ? RunDirectory.open(Path.of(cfg.out()))
                 : RunDirectory.create(Path.of(cfg.out()), mode == Mode.FORCE);
@@ -119,7 +142,7 @@ public final class Experiment {
         Optional<Checkpoints.Checkpoint> resumePoint = Optional.empty();
         if (mode == Mode.RESUME) {
             resumePoint = checkpoints.latest();
-            System.err.println("cbd4j: resuming " + run.path() + resumePoint
+            listener.message("cbd4j: resuming " + run.path() + resumePoint
                     .map(c -> " after epoch " + c.epochsDone() + " of stage " + c.stage()).orElse(" from the start"));
         } else {
             run.writeConfig(prov);
@@ -131,9 +154,10 @@ public final class Experiment {
             run.writePoisonedIndices(pd.poisonedIndices());
             run.writeAttackArtifacts(pd.artifacts(), pd.otherIndices());
         }
-        System.err.printf("cbd4j: %s (%s), %d training images (%d poisoned by %s), defense %s, model %s -> %s%n",
-                cfg.dataset(), split.source().origin(), train.size(), pd.poisonedIndices().length, cfg.attack(),
-                cfg.defense(), cfg.model(), run.path());
+        listener.message(String.format(Locale.ROOT,
+                "cbd4j: %s (%s), %d training images (%d poisoned by %s), defense %s, model %s -> %s", cfg.data().dataset(),
+                split.source().origin(), train.size(), pd.poisonedIndices().length, cfg.attack().name(),
+                cfg.defense().name(), cfg.training().model(), run.path()));
 
         boolean[] mask = pd.poisonMask();
         Map<String, double[]> lastEval = new LinkedHashMap<>();
@@ -149,7 +173,7 @@ public final class Experiment {
         } else {
             csv = MetricsCsv.create(run.file("metrics.csv"));
         }
-        EpochListener listener = (stage, epoch, net, scalars, weights) -> {
+        EpochListener epochs = (stage, epoch, net, scalars, weights) -> {
             double[] m = evaluate(net, split, pd);
             lastEval.put(stage, m);
             double[] w = weightMeans(weights, mask);
@@ -161,9 +185,9 @@ public final class Experiment {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            System.err.printf(Locale.ROOT, "[%s %d] loss %.4f  CA %.2f  ASR %.2f  RA %.2f%s  (%.0f s)%n", stage, epoch + 1,
-                    scalars.getOrDefault("loss", Double.NaN), m[0], m[1], m[2],
-                    weights == null ? "" : String.format(Locale.ROOT, "  w_poison %.3f w_clean %.3f", w[0], w[1]), secs);
+            listener.epochEnd(new ExperimentListener.EpochMetrics(stage, epoch, scalars.getOrDefault("loss", Double.NaN),
+                    scalars.getOrDefault("lr", Double.NaN), scalars.getOrDefault("mi", Double.NaN), m[0], m[1], m[2], w[0],
+                    w[1], secs));
         };
         Optional<Checkpoints.Checkpoint> from = resumePoint;
         Checkpointer checkpointer = new Checkpointer() {
@@ -177,44 +201,28 @@ public final class Experiment {
                 checkpoints.save(stage, epochsDone, rows[0], state.parts());
             }
         };
-        DefenseContext ctx = new DefenseContext(pd.train(), cfg.model(), cfg.trainConfig(), listener, checkpointer);
+        DefenseContext ctx = new DefenseContext(pd.train(), cfg.training().model(), cfg.training().trainConfig(), epochs,
+                checkpointer);
         // Re-seeded here so that network initialisation does not depend on how much randomness
         // the attack used (a helper model trained now or read from the cache, shared bench data).
-        Engine.getInstance().setRandomSeed((int) cfg.seed());
-        Map<String, Object> summary = new LinkedHashMap<>();
+        Engine.getInstance().setRandomSeed((int) seed);
+        ExperimentResult out;
         try (DefenseResult result = runDefense(cfg, ctx)) {
             double[] fin = evaluate(result.model(), split, pd);
-            summary.put("ca", num(fin[0]));
-            summary.put("asr", num(fin[1]));
-            summary.put("ra", num(fin[2]));
-            if (result.suspicion() != null && pd.poisonedIndices().length > 0) {
-                summary.put("detection_auroc", num(Detection.auroc(result.suspicion(), mask)));
-            }
-            if (result.flagged() != null) {
-                int count = 0;
-                for (boolean f : result.flagged()) {
-                    count += f ? 1 : 0;
-                }
-                if (pd.poisonedIndices().length > 0) {
-                    double[] pr = Detection.precisionRecall(result.flagged(), mask);
-                    summary.put("detection_precision", num(pr[0]));
-                    summary.put("detection_recall", num(pr[1]));
-                }
-                summary.put("flagged", count);
-            }
-            if (lastEval.containsKey("f_B")) {
-                summary.put("fb_ca", num(lastEval.get("f_B")[0]));
-                summary.put("fb_asr", num(lastEval.get("f_B")[1]));
-            }
+            boolean attacked = pd.poisonedIndices().length > 0;
+            double auroc = result.suspicion() != null && attacked ? Detection.auroc(result.suspicion(), mask) : Double.NaN;
+            double[] pr = result.flagged() != null && attacked ? Detection.precisionRecall(result.flagged(), mask)
+                    : new double[] {Double.NaN, Double.NaN};
+            double[] fb = lastEval.getOrDefault("f_B", new double[] {Double.NaN, Double.NaN, Double.NaN});
             // DER needs an attack on both sides: a baseline run with --attack none has no ASR
-            // (null in its summary) and neither has this run; then DER is simply absent.
-            if (baseline != null && baseline.get("ca") instanceof Number bCa && baseline.get("asr") instanceof Number bAsr
-                    && Double.isFinite(fin[1])) {
-                summary.put("der", num(Metrics.der(bCa.doubleValue(), bAsr.doubleValue(), fin[0], fin[1])));
-            }
-            if (!result.report().isEmpty()) {
-                summary.put("defense_report", result.report());
-            }
+            // and neither has this run; then DER is simply absent.
+            double der = baseline != null && Double.isFinite(baseline.ca()) && Double.isFinite(baseline.asr())
+                    && Double.isFinite(fin[1]) ? Metrics.der(baseline.ca(), baseline.asr(), fin[0], fin[1]) : Double.NaN;
+            String resumedFrom = mode == Mode.RESUME
+                    ? resumePoint.map(c -> c.stage() + " epoch " + c.epochsDone()).orElse("start") : null;
+            out = new ExperimentResult(cfg, run.path(), fin[0], fin[1], fin[2], der, auroc, pr[0], pr[1],
+                    result.suspicion(), result.flagged(), pd.poisonedIndices(), result.report(), fb[0], fb[1],
+                    (System.nanoTime() - start) / 1e9, resumedFrom);
             run.saveModel(result.model(), prov);
             for (Network aux : result.auxiliary().values()) {
                 run.saveModel(aux, prov);
@@ -229,29 +237,20 @@ public final class Experiment {
             }
             run.writeSampleScores(pd.train().labels(), mask, result.suspicion(), columns);
         }
-        if (mode == Mode.RESUME) {
-            summary.put("resumed_from", resumePoint.map(c -> c.stage() + " epoch " + c.epochsDone()).orElse("start"));
-        }
-        summary.put("poisoned", pd.poisonedIndices().length);
-        summary.put("train_size", train.size());
-        summary.put("wall_seconds", Math.round((System.nanoTime() - start) / 1e8) / 10.0);
-        summary.put("metric_definitions", METRIC_DEFINITIONS);
-        summary.put("config", cfg);
-        summary.put("data_source", split.source());
-        run.writeSummary(summary);
-        return summary;
+        run.writeSummary(out.summary(train.size(), split.source()));
+        return out;
     }
 
-    private static DefenseResult runDefense(RunConfig cfg, DefenseContext ctx) throws IOException {
+    private static DefenseResult runDefense(ExperimentConfig cfg, DefenseContext ctx) throws IOException {
         try {
-            return cfg.createDefense().apply(ctx);
+            return cfg.defense().create().apply(ctx);
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
     }
 
     /** CA, ASR and RA of a network (ASR and RA are NaN when the triggered set is empty). */
-    static double[] evaluate(Network net, TrainTestSplit split, PoisonedData pd) {
+    public static double[] evaluate(Network net, TrainTestSplit split, PoisonedData pd) {
         int[] clean = Evaluator.predict(net, split.test(), EVAL_BATCH).classes();
         double ca = Metrics.cleanAccuracy(clean, split.test().labels());
         if (pd.triggeredTest().size() == 0) {
@@ -279,10 +278,5 @@ public final class Experiment {
 
     private static double parse(String field) {
         return field.isEmpty() ? Double.NaN : Double.parseDouble(field);
-    }
-
-    /** JSON has no NaN: undefined metrics are written as null; others rounded to 4 decimals. */
-    static Double num(double v) {
-        return Double.isFinite(v) ? Math.round(v * 1e4) / 1e4 : null;
     }
 }
