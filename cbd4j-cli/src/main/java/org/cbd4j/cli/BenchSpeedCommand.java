@@ -1,0 +1,91 @@
+package org.cbd4j.cli;
+
+import ai.djl.engine.Engine;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.cbd4j.data.ImageDataset;
+import org.cbd4j.data.SyntheticImages;
+import org.cbd4j.defense.CbdConfig;
+import org.cbd4j.defense.CbdDefense;
+import org.cbd4j.defense.CbdOptions;
+import org.cbd4j.defense.DefenseContext;
+import org.cbd4j.defense.DefenseResult;
+import org.cbd4j.model.Network;
+import org.cbd4j.train.Augmentation;
+import org.cbd4j.train.Learner;
+import org.cbd4j.train.LearningRate;
+import org.cbd4j.train.SupervisedTraining;
+import org.cbd4j.train.TrainConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code cbd bench-speed}: training throughput on generated images (no augmentation), or the wall
+ * time of CBD epochs; the figures in docs/RESULTS.md come from here.
+ */
+@Command(name = "bench-speed", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Measure training throughput (img/s) or CBD epoch time on generated data.")
+final class BenchSpeedCommand implements Callable<Integer> {
+
+    @Option(names = "--model", defaultValue = "wrn-16-1", description = "Model. Default: ${DEFAULT-VALUE}.")
+    String model;
+
+    @Option(names = "--batch-size", defaultValue = "64", description = "Batch size. Default: ${DEFAULT-VALUE}.")
+    int batchSize;
+
+    @Option(names = "--images", defaultValue = "6400", description = "Images per timed epoch. Default: ${DEFAULT-VALUE}.")
+    int images;
+
+    @Option(names = "--channels", defaultValue = "3", description = "Input channels. Default: ${DEFAULT-VALUE}.")
+    int channels;
+
+    @Option(names = "--size", defaultValue = "32", description = "Input height and width. Default: ${DEFAULT-VALUE}.")
+    int size;
+
+    @Option(names = "--mode", defaultValue = "train",
+            description = "train: plain training steps; cbd: one f_B epoch then one f_C epoch (MI on). Default: ${DEFAULT-VALUE}.")
+    String mode;
+
+    @Option(names = "--optimizer", defaultValue = "nesterov",
+            description = "train mode: nesterov (cbd4j's, composed from NDArray ops) or sgd (DJL's fused momentum SGD, "
+                    + "for comparison). Default: ${DEFAULT-VALUE}.")
+    String optimizer;
+
+    @Override
+    public Integer call() throws Exception {
+        Engine.getInstance().setRandomSeed(0);
+        ImageDataset data = SyntheticImages.generate(images, channels, size, size, 0);
+        TrainConfig cfg = new TrainConfig(1, batchSize, 0.01f, 0.9f, 1e-4f,
+                "cbd".equals(mode) ? Augmentation.reference(true) : Augmentation.none(), 0);
+        if ("train".equals(mode)) {
+            try (Network net = Network.create("bench", model, data.numClasses(), channels, size, size)) {
+                Learner learner = "sgd".equals(optimizer)
+                        ? new Learner(net.block(), ai.djl.training.optimizer.Optimizer.sgd()
+                                .setLearningRateTracker(new LearningRate(0.01f)).optMomentum(0.9f).optWeightDecays(1e-4f)
+                                .build())
+                        : SupervisedTraining.learner(net, new LearningRate(0.01f), cfg);
+                SupervisedTraining.epoch("warm-up", net, learner, data.limit(Math.min(images, batchSize * 10)), cfg, 0);
+                long t0 = System.nanoTime();
+                SupervisedTraining.epoch("timed", net, learner, data, cfg, 1);
+                double secs = (System.nanoTime() - t0) / 1e9;
+                System.out.printf(Locale.ROOT, "%s %dx%dx%d batch %d, %s: %.1f img/s (%d images in %.1f s, %d parameters)%n",
+                        model, channels, size, size, batchSize, optimizer, images / secs, images, secs, net.parameterCount());
+            }
+        } else if ("cbd".equals(mode)) {
+            long[] marks = new long[3];
+            marks[0] = System.nanoTime();
+            DefenseContext ctx = new DefenseContext(data, model, cfg, (stage, epoch, net, scalars, w) -> {
+                marks["f_B".equals(stage) ? 1 : 2] = System.nanoTime();
+            }, org.cbd4j.defense.Checkpointer.none());
+            try (DefenseResult r = new CbdDefense(new CbdConfig(1, true, true, 1f, 0.2f, false, CbdOptions.DEFAULTS)).apply(ctx)) {
+                System.out.printf(Locale.ROOT, "%s %dx%dx%d batch %d, %d images: f_B epoch %.1f s, f_C epoch (MI on) %.1f s%n",
+                        model, channels, size, size, batchSize, images, (marks[1] - marks[0]) / 1e9,
+                        (marks[2] - marks[1]) / 1e9);
+            }
+        } else {
+            throw new IllegalArgumentException("--mode must be train or cbd, got " + mode);
+        }
+        return 0;
+    }
+}

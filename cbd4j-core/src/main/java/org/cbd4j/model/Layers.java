@@ -1,0 +1,38 @@
+package org.cbd4j.model;
+
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.training.initializer.XavierInitializer.FactorType;
+import ai.djl.training.initializer.XavierInitializer.RandomType;
+import ai.djl.training.initializer.XavierInitializer;
+
+/** Small factories for the layers every architecture here uses. */
+final class Layers {
+
+    private Layers() {}
+
+    /** Square convolution without bias (a BatchNorm follows), He/Kaiming-normal fan-out init as in WRN. */
+    static Block conv(int filters, int kernel, int stride) {
+        Block c = Conv2d.builder()
+                .setFilters(filters)
+                .setKernelShape(new Shape(kernel, kernel))
+                .optStride(new Shape(stride, stride))
+                .optPadding(new Shape(kernel / 2, kernel / 2))
+                .optBias(false)
+                .build();
+        c.setInitializer(new XavierInitializer(RandomType.GAUSSIAN, FactorType.OUT, 2), Parameter.Type.WEIGHT);
+        return c;
+    }
+
+    static Block batchNorm() {
+        return BatchNorm.builder().optMomentum(0.9f).optEpsilon(1e-5f).build();
+    }
+
+    static Block relu() {
+        return Activation.reluBlock();
+    }
+}
