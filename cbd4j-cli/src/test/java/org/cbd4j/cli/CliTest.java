@@ -49,6 +49,22 @@ class CliTest {
     }
 
     @Test
+    void listShowsEveryRegisteredMethodWithItsPaperAndOptions() {
+        Result r = run("list");
+        assertEquals(0, r.code(), r.err());
+        for (var registry : java.util.List.of(org.cbd4j.attack.Attacks.REGISTRY, org.cbd4j.defense.Defenses.REGISTRY)) {
+            for (org.cbd4j.method.Method<?> m : registry.methods()) {
+                assertTrue(r.out().contains("\n  " + m.name() + " - "), m.name() + " missing from cbd list");
+                assertTrue(m.paper().url().isEmpty() || r.out().contains(m.paper().url()), m.name() + "'s paper");
+                for (org.cbd4j.method.Option<?> o : m.options()) {
+                    assertTrue(r.out().contains("    " + o.flag()), o.flag() + " missing from cbd list");
+                }
+            }
+        }
+        assertTrue(r.out().contains("--blend-alpha (a number in (0, 1]; default 0.2)"), r.out());
+    }
+
+    @Test
     void trainAndPoisonHelpListEveryAttackOptionWithItsDefault() {
         for (String cmd : new String[] {"train", "poison"}) {
             Result r = run(cmd, "--help");
