@@ -32,11 +32,6 @@ final class OptionFlags {
         add(spec, Attacks.REGISTRY.allOptions());
     }
 
-    /** Adds every option of every registered defense. */
-    static void addDefenseOptions(CommandSpec spec) {
-        add(spec, Defenses.REGISTRY.allOptions());
-    }
-
     /** The current value of every option of {@code spec} that is set, by name without dashes. */
     static Map<String, Object> values(CommandSpec spec, Collection<Option<?>> options) {
         Map<String, Object> m = new LinkedHashMap<>();

@@ -39,28 +39,16 @@ final class TrainCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    /**
-     * The command with its generated options: the common ones ({@link ExperimentConfig#commonOptions})
-     * and every registered attack's and defense's.
-     */
+    /** The command with its generated options ({@link ExperimentConfig#allOptions}). */
     static picocli.CommandLine commandLine() {
         picocli.CommandLine cl = new picocli.CommandLine(new TrainCommand());
-        addOptions(cl.getCommandSpec());
+        OptionFlags.add(cl.getCommandSpec(), ExperimentConfig.allOptions());
         return cl;
-    }
-
-    static void addOptions(picocli.CommandLine.Model.CommandSpec spec) {
-        OptionFlags.add(spec, ExperimentConfig.commonOptions());
-        OptionFlags.addAttackOptions(spec);
-        OptionFlags.addDefenseOptions(spec);
     }
 
     /** The config the parsed options describe. */
     static ExperimentConfig config(picocli.CommandLine.Model.CommandSpec spec, String out) {
-        java.util.List<org.cbd4j.method.Option<?>> all = new java.util.ArrayList<>(ExperimentConfig.commonOptions());
-        all.addAll(org.cbd4j.attack.Attacks.REGISTRY.allOptions());
-        all.addAll(org.cbd4j.defense.Defenses.REGISTRY.allOptions());
-        return ExperimentConfig.fromFlags(OptionFlags.values(spec, all), out);
+        return ExperimentConfig.fromFlags(OptionFlags.values(spec, ExperimentConfig.allOptions()), out);
     }
 
     @Override

@@ -127,7 +127,7 @@ public final class Experiment {
         cfg.validate(); // before any data is read
         Messages.Sink before = Messages.use(sink(listener));
         try {
-            return run(cfg, mode, baseline, listener, commandLine, Prepared.of(cfg, listener), start);
+            return runPrepared(cfg, mode, baseline, listener, commandLine, Prepared.of(cfg, listener), start);
         } finally {
             Messages.use(before);
         }

@@ -4,10 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.cbd4j.attack.Attacks;
 import org.cbd4j.data.DatasetResolver;
 import org.cbd4j.defense.Defenses;
@@ -41,13 +39,22 @@ public record ExperimentConfig(DataSetup data, AttackSetup attack, DefenseSetup 
         return all;
     }
 
-    /** Every option a flat config may name: the common ones and every registered method's. */
-    public static Set<String> knownFlags() {
-        Set<String> names = new LinkedHashSet<>();
-        commonOptions().forEach(o -> names.add(o.name()));
-        Attacks.REGISTRY.allOptions().forEach(o -> names.add(o.name()));
-        Defenses.REGISTRY.allOptions().forEach(o -> names.add(o.name()));
-        return names;
+    /**
+     * Every option a flat config may name, each once: the common ones and every registered
+     * attack's and defense's (what {@code cbd train} offers as flags).
+     */
+    public static List<Option<?>> allOptions() {
+        Map<String, Option<?>> all = new LinkedHashMap<>();
+        List<Option<?>> listed = new ArrayList<>(commonOptions());
+        listed.addAll(Attacks.REGISTRY.allOptions());
+        listed.addAll(Defenses.REGISTRY.allOptions());
+        for (Option<?> o : listed) {
+            Option<?> before = all.putIfAbsent(o.name(), o);
+            if (before != null && !before.sameAs(o)) {
+                throw new IllegalStateException("--" + o.name() + " is declared twice, differently");
+            }
+        }
+        return new ArrayList<>(all.values());
     }
 
     /**
@@ -57,9 +64,7 @@ public record ExperimentConfig(DataSetup data, AttackSetup attack, DefenseSetup 
      */
     public static ExperimentConfig fromFlags(Map<String, ?> flags, String out) {
         Map<String, Option<?>> declared = new LinkedHashMap<>();
-        commonOptions().forEach(o -> declared.put(o.name(), o));
-        Attacks.REGISTRY.allOptions().forEach(o -> declared.put(o.name(), o));
-        Defenses.REGISTRY.allOptions().forEach(o -> declared.put(o.name(), o));
+        allOptions().forEach(o -> declared.put(o.name(), o));
         for (Map.Entry<String, ?> e : flags.entrySet()) {
             Option<?> o = declared.get(e.getKey());
             if (o == null) {

@@ -21,9 +21,9 @@ final class LegacyConfig {
     /** Stored as "is on"; the option is "no-...". */
     private static final Set<String> NEGATED = Set.of("augment", "flip", "intervention", "weightGate");
 
-    /** CBD's options as runs had them before those options were recorded. */
-    private static final Map<String, Object> BEFORE_CBD_OPTIONS = Map.of("batch-weights", true, "no-intervention", true,
-            "no-weight-gate", true);
+    /** CBD's options as runs had them before those fields were recorded (field names as stored). */
+    private static final Map<String, Boolean> BEFORE_CBD_OPTIONS = Map.of("batchWeights", true, "intervention", false,
+            "weightGate", false);
 
     private LegacyConfig() {}
 
@@ -44,18 +44,14 @@ final class LegacyConfig {
             }
         }
         JsonNode cbd = config.get("cbdOptions");
-        BEFORE_CBD_OPTIONS.forEach((k, v) -> {
-            String field = switch (k) {
-                case "batch-weights" -> "batchWeights";
-                case "no-intervention" -> "intervention";
-                default -> "weightGate";
-            };
+        BEFORE_CBD_OPTIONS.forEach((field, value) -> {
             if (cbd == null || !cbd.isObject() || !cbd.has(field)) {
-                flags.put(k, v);
+                put(flags, field, com.fasterxml.jackson.databind.node.BooleanNode.valueOf(value));
             }
         });
-        Set<String> known = ExperimentConfig.knownFlags();
-        flags.keySet().removeIf(k -> !known.contains(k) && !k.equals("out"));
+        Set<String> known = new java.util.HashSet<>();
+        ExperimentConfig.allOptions().forEach(o -> known.add(o.name()));
+        flags.keySet().removeIf(k -> !known.contains(k));
         return ExperimentConfig.fromFlags(flags, out);
     }
 
