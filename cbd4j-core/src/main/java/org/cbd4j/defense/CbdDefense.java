@@ -144,7 +144,9 @@ public final class CbdDefense implements Defense {
         Map<String, float[]> patterns = new TreeMap<>();
         FbCapture capture = new FbCapture(train.labels(), train.numClasses());
         float[] stage1Done = {0};
-        float[] gateOn = {1}; // 0 when an automatic stage 1 reached its cap without a capture
+        // 1 when f_B's last epoch showed a separated low minority of ln l_B (the poison-label
+        // signature): then the gate applies from f_C's first epoch; 0: that epoch re-weights everyone.
+        float[] gateOn = {1};
         TrainingState state = new TrainingState()
                 .block("f_B", fB.block()).block("f_C", fC.block()).block("critic", critic.block())
                 .optimizer("f_B", fbSgd, fB.manager()).optimizer("f_C", fcSgd, fC.manager())
@@ -179,8 +181,8 @@ public final class CbdDefense implements Defense {
             Messages.say("cbd4j: f_B capture check " + o.toMap());
             if (cbd.autoFbEpochs()) {
                 stage1Done[0] = o.captured() ? 1 : 0;
-                gateOn[0] = o.captured() ? 1 : 0; // saved with the epoch, so a resumed run keeps the decision
             }
+            gateOn[0] = o.lowMinority() ? 1 : 0; // saved with the epoch, so a resumed run keeps the decision
             ctx.checkpointer().save("f_B", e + 1, state);
         }
         if (cbd.autoFbEpochs()) {
@@ -198,13 +200,16 @@ public final class CbdDefense implements Defense {
                     + (captured ? "captured" : "cap reached without a clear capture") + ")");
         }
 
-        boolean gate = opt.weightGate() && gateOn[0] > 0;
+        boolean gateFromStart = opt.weightGate() && gateOn[0] > 0;
         if (opt.weightGate()) {
-            report.put("weight_gate", gate ? "on: only the suspects are re-weighted"
-                    : "off: stage 1 reached its cap without a capture, so there is no evidence to pick suspects "
-                            + "from and every sample is re-weighted against its class (CbdWeights.epochWeights)");
-            if (!gate) {
-                Messages.say("cbd4j: no capture, so every sample is re-weighted (weight gate off)");
+            report.put("weight_gate", gateFromStart ? "on from f_C's first epoch: only the suspects are re-weighted"
+                    : "on from f_C's second epoch: f_B's last epoch showed no separated low group of ln l_B to pick "
+                            + "suspects from, so the first f_C epoch re-weights every sample against its class "
+                            + "(CbdWeights.epochWeights); from then on the suspects are the separated minority of "
+                            + "ln l_C - ln l_B");
+            if (!gateFromStart) {
+                Messages.say("cbd4j: f_B's losses show no separated low group, so f_C's first epoch re-weights every "
+                        + "sample; the weight gate starts with the second");
             }
         }
 
@@ -220,11 +225,18 @@ public final class CbdDefense implements Defense {
         }
         CbdStep step = new CbdStep(fB, fC, cbd.mutualInformation() ? critic : null, fcLearner, criticLearner, spectral,
                 cbd.lambda());
+        // Without a separated low group there is nobody to gate on in f_C's first epoch; left
+        // unweighted, f_C learns a trigger as fast as f_B did (WaNet, input-aware), and after that
+        // ln l_C - ln l_B no longer separates the poisoned samples. One epoch with every sample
+        // re-weighted keeps f_C off what f_B found easy; the gate then releases the clean samples
+        // before the weights' feedback starves them (re-weighting everyone for all epochs: WaNet
+        // CA -8 points, docs/RESULTS.md).
         for (int e = plan.done("f_C"); e < cfg.epochs(); e++) {
             fcLr.set(schedule.at(e));
             criticLr.set(criticSchedule.at(e));
             Map<String, Double> stats = stage2Epoch(step, fC, train, cfg, e, cbd.paperWeighting() ? null : staticLossB,
-                    weights, lastLossC, suspectSoFar, patterns, capture.confirmedConfounded(), gate);
+                    weights, lastLossC, suspectSoFar, patterns, capture.confirmedConfounded(),
+                    opt.weightGate() && (gateFromStart || e > 0));
             stats.put("lr", (double) fcLr.get());
             ctx.listener().epochEnd("f_C", e, fC, stats, weights.clone());
             ctx.checkpointer().save("f_C", e + 1, state);
