@@ -86,7 +86,8 @@ final class BenchCommand implements Callable<Integer> {
                 System.err.println("bench: " + label + " -> " + dir);
                 long start = System.nanoTime();
                 String dataKey = c.dataset() + "/" + c.seed();
-                String poisonKey = dataKey + "/" + c.attack();
+                // A defense with a clean reserve poisons a different remainder: its data is its own.
+                String poisonKey = dataKey + "/" + c.attack() + "/" + Experiment.Prepared.reserveFraction(cfg);
                 Experiment.Prepared p = prepared.get(poisonKey);
                 if (p == null) {
                     prepared.clear(); // one poisoned set in memory at a time

@@ -120,6 +120,17 @@ public final class ImageDataset {
         if (n >= size()) {
             return this;
         }
+        return select(stratifiedIndices(n, seed));
+    }
+
+    /**
+     * The indices, ascending, of the seeded class-stratified draw of {@code n} images that
+     * {@link #subset} keeps (every index when n is at least the size).
+     */
+    public int[] stratifiedIndices(int n, long seed) {
+        if (n >= size()) {
+            return java.util.stream.IntStream.range(0, size()).toArray();
+        }
         int[] counts = classCounts();
         int[] quota = new int[numClasses];
         double[] remainder = new double[numClasses];
@@ -156,7 +167,7 @@ public final class ImageDataset {
                 keep[members[k]] = true;
             }
         }
-        return select(java.util.stream.IntStream.range(0, size()).filter(i -> keep[i]).toArray());
+        return java.util.stream.IntStream.range(0, size()).filter(i -> keep[i]).toArray();
     }
 
     /** The images at the given indices, in that order. */

@@ -14,7 +14,8 @@ public final class Defenses {
             CbdDefense.METHOD,
             AntiBackdoorLearning.METHOD,
             SpectralSignatures.METHOD,
-            ActivationClustering.METHOD);
+            ActivationClustering.METHOD,
+            FinePruning.METHOD);
 
     /** Names accepted by {@code --defense} and in bench grids. */
     public static final List<String> NAMES = REGISTRY.names();

@@ -46,10 +46,39 @@ public class ClassifierBlock extends AbstractBlock {
         return numClasses;
     }
 
+    private float[] embeddingMask;
+
+    /**
+     * Multiplies the embedding by {@code mask} (0 or 1 per unit) in every forward pass from now on,
+     * or stops doing so (null). Every model here ends in global average pooling of its last
+     * convolution, so a 0 removes that channel entirely: the head sees nothing of it and no
+     * gradient reaches the head's column for it. Not a parameter and not saved: fine-pruning bakes
+     * the pruning into the head ({@link #pruneHeadColumns}) before the model is written.
+     */
+    public void setEmbeddingMask(float[] mask) {
+        if (mask != null && mask.length != embeddingSize) {
+            throw new IllegalArgumentException("mask of " + mask.length + " units for an embedding of " + embeddingSize);
+        }
+        this.embeddingMask = mask == null ? null : mask.clone();
+    }
+
+    /** Zeroes the head's weight columns where {@code mask} is 0: the pruning, kept in the saved weights. */
+    public void pruneHeadColumns(float[] mask) {
+        ai.djl.ndarray.NDArray w = headWeight();
+        try (NDManager scope = w.getManager().newSubManager()) {
+            ai.djl.ndarray.NDArray m = scope.create(mask).reshape(1, mask.length);
+            w.muli(m);
+        }
+    }
+
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDList z = features.forward(ps, inputs, training, params);
+        if (embeddingMask != null) {
+            ai.djl.ndarray.NDArray e = z.singletonOrThrow();
+            z = new NDList(e.mul(e.getManager().create(embeddingMask).reshape(1, embeddingMask.length)));
+        }
         NDList logits = head.forward(ps, z, training, params);
         return new NDList(logits.singletonOrThrow(), z.singletonOrThrow());
     }

@@ -13,6 +13,8 @@ import org.cbd4j.data.DatasetResolver;
 import org.cbd4j.data.TrainTestSplit;
 import org.cbd4j.defense.CbdDefense;
 import org.cbd4j.defense.Checkpointer;
+import org.cbd4j.defense.CleanReserve;
+import org.cbd4j.defense.Defenses;
 import org.cbd4j.defense.Defense;
 import org.cbd4j.defense.DefenseContext;
 import org.cbd4j.defense.DefenseResult;
@@ -27,6 +29,7 @@ import org.cbd4j.report.Provenance;
 import org.cbd4j.report.RunDirectory;
 import org.cbd4j.train.Checkpoints;
 import org.cbd4j.train.Messages;
+import org.cbd4j.train.Seeds;
 import org.cbd4j.train.TrainingState;
 
 /**
@@ -82,7 +85,12 @@ public final class Experiment {
      * The data of a run, loaded and poisoned once: a bench shares it between cells that differ
      * only in their defense.
      */
-    public record Prepared(TrainTestSplit split, PoisonedData poisoned) {
+    public record Prepared(TrainTestSplit split, PoisonedData poisoned, org.cbd4j.data.ImageDataset cleanReserve) {
+
+        /** Data without a clean reserve. */
+        public Prepared(TrainTestSplit split, PoisonedData poisoned) {
+            this(split, poisoned, null);
+        }
 
         /** Loads the dataset {@code cfg} names and applies its attack. */
         public static Prepared of(ExperimentConfig cfg, ExperimentListener listener) throws IOException {
@@ -100,7 +108,22 @@ public final class Experiment {
             Engine.getInstance().setRandomSeed((int) seed);
             int limit = cfg.data().limitTrain();
             var train = limit > 0 ? split.train().subset(limit, seed) : split.train();
+            double reserve = reserveFraction(cfg);
+            if (reserve > 0) {
+                // Drawn before the attack sees the data, so no reserve image is ever poisoned.
+                CleanReserve.Split parts = CleanReserve.draw(train, reserve, Seeds.forEpoch(seed, "clean-reserve", 0));
+                Messages.sayf("cbd4j: %d clean training images held out as %s's reserve; %d left to poison and train on",
+                        parts.reserve().size(), cfg.defense().name(), parts.rest().size());
+                return new Prepared(split, cfg.attack().create().poison(parts.rest(), split.test(),
+                        cfg.attack().config(seed)), parts.reserve());
+            }
             return new Prepared(split, cfg.attack().create().poison(train, split.test(), cfg.attack().config(seed)));
+        }
+
+        /** The clean-reserve fraction {@code cfg}'s defense asks for, or 0 when it needs none. */
+        public static double reserveFraction(ExperimentConfig cfg) {
+            return CleanReserve.needed(Defenses.method(cfg.defense().name()))
+                    ? cfg.defense().options().get(CleanReserve.FRACTION) : 0;
         }
     }
 
@@ -233,7 +256,7 @@ public final class Experiment {
             }
         };
         DefenseContext ctx = new DefenseContext(pd.train(), cfg.training().model(), cfg.training().trainConfig(), epochs,
-                checkpointer);
+                checkpointer, prepared.cleanReserve());
         // Re-seeded here so that network initialisation does not depend on how much randomness
         // the attack used (a helper model trained now or read from the cache, shared bench data).
         Engine.getInstance().setRandomSeed((int) seed);
