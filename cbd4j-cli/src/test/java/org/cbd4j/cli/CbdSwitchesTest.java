@@ -58,6 +58,35 @@ class CbdSwitchesTest {
     }
 
     @Test
+    void withoutASeparatedLowGroupTheFirstFcEpochReweightsEveryoneAndTheGateStartsWithTheSecond() throws Exception {
+        // Clean generated data: f_B's losses form no separated low group, so there are no suspects
+        // to gate on in f_C's first epoch.
+        List<String> args = new ArrayList<>(BASE);
+        args.set(args.indexOf("badnets"), "none");
+        args.addAll(List.of("--defense", "cbd", "--fb-epochs", "auto", "--fb-max-epochs", "2", "--epochs", "3", "--limit-train", "600",
+                "--out", tmp.resolve("clean").toString()));
+        CliTest.Result r = CliTest.run(args.toArray(new String[0]));
+        assertEquals(0, r.code(), r.err());
+        JsonNode rep = Json.read(tmp.resolve("clean").resolve("summary.json")).get("defense_report");
+        JsonNode checks = rep.get("fb_checks");
+        assertEquals(false, checks.get(checks.size() - 1).get("separated_low_minority").asBoolean(), checks.toString());
+        assertTrue(rep.get("weight_gate").asText().startsWith("on from f_C's second epoch"), rep.toString());
+        List<String> rows = java.nio.file.Files.readAllLines(tmp.resolve("clean").resolve("metrics.csv"));
+        int stage = 0;
+        int clean = org.cbd4j.report.MetricsCsv.COLUMNS.indexOf("weight_clean");
+        List<Double> fc = new ArrayList<>();
+        for (String row : rows.subList(1, rows.size())) {
+            String[] f = row.split(",", -1);
+            if (f[stage].equals("f_C")) {
+                fc.add(Double.parseDouble(f[clean]));
+            }
+        }
+        assertEquals(3, fc.size(), rows.toString());
+        assertTrue(fc.get(0) < 0.9, "first f_C epoch: every sample re-weighted, mean " + fc.get(0));
+        assertTrue(fc.get(2) > fc.get(0), "the gate gives the clean samples their weight back: " + fc);
+    }
+
+    @Test
     void cbdEndsWithAClearlyLowerAsrThanNoDefense() throws Exception {
         JsonNode none = train("none", "--defense", "none", "--epochs", "4");
         JsonNode cbd = train("cbd", "--defense", "cbd", "--fb-epochs", "auto", "--fb-max-epochs", "3", "--epochs", "4");
