@@ -73,7 +73,7 @@ class CbdSwitchesTest {
         assertEquals(false, checks.get(checks.size() - 1).get("separated_low_minority").asBoolean(), checks.toString());
         assertTrue(rep.get("weight_gate").asText().startsWith("on from f_C's second epoch"), rep.toString());
         List<String> rows = java.nio.file.Files.readAllLines(tmp.resolve("clean").resolve("metrics.csv"));
-        int stage = 0;
+        int stage = org.cbd4j.report.MetricsCsv.COLUMNS.indexOf("stage");
         int clean = org.cbd4j.report.MetricsCsv.COLUMNS.indexOf("weight_clean");
         List<Double> fc = new ArrayList<>();
         for (String row : rows.subList(1, rows.size())) {

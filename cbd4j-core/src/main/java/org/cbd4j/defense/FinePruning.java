@@ -88,8 +88,7 @@ public final class FinePruning implements Defense {
         LearningRate ftLr = new LearningRate(finetuneLr);
         NesterovSgd ftSgd = new NesterovSgd(ftLr, cfg.momentum(), cfg.weightDecay());
         int d = net.block().embeddingSize();
-        float[] mask = new float[d];
-        java.util.Arrays.fill(mask, 1f);
+        float[] mask = ones(d);
         // The optimisers share the network: "model" drives the undefended training, "finetune" the repair.
         TrainingState state = new TrainingState().block("model", net.block())
                 .optimizer("model", sgd, net.manager()).optimizer("finetune", ftSgd, net.manager())
@@ -100,19 +99,16 @@ public final class FinePruning implements Defense {
                 ctx.train(), cfg, state, UnaryOperator.identity());
 
         Map<String, Object> report = new LinkedHashMap<>();
-        if (!plan.passed("train")) {
-            float[] chosen = choosePruning(net, reserve, report);
-            System.arraycopy(chosen, 0, mask, 0, d);
-            net.block().setEmbeddingMask(mask);
+        boolean pruneNow = !plan.passed("train"); // else the mask came back with the checkpoint
+        if (pruneNow) {
+            System.arraycopy(choosePruning(net, reserve, report), 0, mask, 0, d);
+        }
+        net.block().setEmbeddingMask(mask);
+        if (pruneNow) {
             ctx.listener().epochEnd("prune", 0, net, Map.of(), null);
         }
-        int pruned = 0;
-        for (float m : mask) {
-            pruned += m == 0f ? 1 : 0;
-        }
-        report.put("pruned_channels", pruned);
+        report.put("pruned_channels", prunedCount(mask));
         report.put("channels", d);
-        net.block().setEmbeddingMask(mask);
         TrainConfig ft = new TrainConfig(finetuneEpochs, Math.min(cfg.batchSize(), Math.max(2, reserve.size())),
                 finetuneLr, cfg.momentum(), cfg.weightDecay(), cfg.augmentation(), cfg.seed() + 2);
         plan.supervised("finetune", net, new Learner(net.block(), ftSgd), ftLr, null, reserve, ft, state,
@@ -151,7 +147,7 @@ public final class FinePruning implements Defense {
             }
             best = mask;
         }
-        int chosen = d - (int) Math.round(sum(best));
+        int chosen = prunedCount(best);
         Messages.sayf("fine-pruning: reserve accuracy %.2f unpruned; pruning %d of %d channels of the last convolution",
                 base, chosen, d);
         report.put("reserve_accuracy_unpruned", Math.round(base * 100) / 100.0);
@@ -197,11 +193,11 @@ public final class FinePruning implements Defense {
         return m;
     }
 
-    private static double sum(float[] v) {
-        double s = 0;
-        for (float x : v) {
-            s += x;
+    private static int prunedCount(float[] mask) {
+        int n = 0;
+        for (float m : mask) {
+            n += m == 0f ? 1 : 0;
         }
-        return s;
+        return n;
     }
 }
