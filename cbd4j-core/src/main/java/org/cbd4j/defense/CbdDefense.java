@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
@@ -147,6 +148,9 @@ public final class CbdDefense implements Defense {
         // 1 when f_B's last epoch showed a separated low minority of ln l_B (the poison-label
         // signature): then the gate applies from f_C's first epoch; 0: that epoch re-weights everyone.
         float[] gateOn = {1};
+        // f_B's un-augmented loss after each stage-1 epoch, written as sample_scores.csv columns: the
+        // trajectories show when (and whether) the trigger was captured, which one epoch cannot.
+        Map<String, float[]> fbLosses = new TreeMap<>();
         TrainingState state = new TrainingState()
                 .block("f_B", fB.block()).block("f_C", fC.block()).block("critic", critic.block())
                 .optimizer("f_B", fbSgd, fB.manager()).optimizer("f_C", fcSgd, fC.manager())
@@ -158,6 +162,10 @@ public final class CbdDefense implements Defense {
                 .vectors("patterns", () -> patterns, m -> {
                     patterns.clear();
                     patterns.putAll(m);
+                })
+                .vectors("fb_losses", () -> fbLosses, m -> {
+                    fbLosses.clear();
+                    fbLosses.putAll(m);
                 })
                 .vectors("stage1", () -> Map.of("capture", capture.flags(), "done", stage1Done, "gate", gateOn), m -> {
                     capture.restore(m.get("capture"));
@@ -177,6 +185,7 @@ public final class CbdDefense implements Defense {
             // Observed with a fixed count too: the intervention acts on the classes confounded in
             // the last two epochs.
             lossB = Evaluator.predict(fB, train, 256).losses();
+            fbLosses.put(String.format(Locale.ROOT, "loss_fb_epoch%02d", e + 1), lossB);
             FbCapture.Observation o = capture.observe(e, lossB);
             Messages.say("cbd4j: f_B capture check " + o.toMap());
             if (cbd.autoFbEpochs()) {
@@ -256,6 +265,7 @@ public final class CbdDefense implements Defense {
         columns.put("loss_fc", pc.losses());
         columns.put("weight", rawWeight);
         columns.put("last_epoch_weight", weights);
+        columns.putAll(fbLosses);
         Map<String, Network> aux = new LinkedHashMap<>();
         aux.put("f_B", fB);
         critic.close();
