@@ -51,7 +51,7 @@ abstract class TriggerAttack implements Attack {
         byte[] px = train.pixels();
         int[] labels = train.labels();
         perturbBeforeStamping(train, idx, px, config);
-        trigger.stampAll(px, idx, train);
+        stampTraining(train, idx, px, trigger, config);
         for (int i : idx) {
             if (!cleanLabel()) {
                 labels[i] = config.poisonLabel(labels[i], k);
@@ -66,6 +66,14 @@ abstract class TriggerAttack implements Attack {
 
     /** Hook for attacks that change the chosen training images before the trigger (LC's PGD). */
     protected void perturbBeforeStamping(ImageDataset train, int[] chosen, byte[] pixels, AttackConfig config) {}
+
+    /**
+     * Stamps the chosen training images. By default with the test-time trigger; the adaptive
+     * attacks override it to plant only part of the trigger during training.
+     */
+    protected void stampTraining(ImageDataset train, int[] chosen, byte[] pixels, Trigger trigger, AttackConfig config) {
+        trigger.stampAll(pixels, chosen, train);
+    }
 
     /** Hook for attacks that also change samples outside the backdoor set (WaNet's noise mode). */
     protected void addExtraSamples(ImageDataset train, AttackConfig config, int[] poisoned, byte[] pixels,
