@@ -17,7 +17,9 @@ public final class Attacks {
             WaNet.METHOD,
             Trojan.METHOD,
             InputAware.METHOD,
-            LabelConsistent.METHOD);
+            LabelConsistent.METHOD,
+            AdapBlend.METHOD,
+            AdapPatch.METHOD);
 
     private Attacks() {}
 
