@@ -59,6 +59,31 @@ class RunConfigFileTest {
         assertTrue(j.attack().allToAll());
     }
 
+    /** The repository's presets/ (tests run in the module's directory, one below it). */
+    private static Path preset(String name) {
+        Path here = Path.of("presets");
+        return (Files.isDirectory(here) ? here : Path.of("..", "presets")).resolve(name);
+    }
+
+    @Test
+    void thePresetsSetTheirAttackRateAndOpacityAndFlagsOverrideThem() throws Exception {
+        ExperimentConfig slow = parse("--config", preset("slow-blend.yaml").toString(), "--out", "o").config().validate();
+        assertEquals("blend", slow.attack().name());
+        assertEquals(0.01, slow.attack().poisonRate());
+        assertEquals(0.08, slow.attack().options().toMap().get("blend-alpha"));
+        ExperimentConfig slower = parse("--config", preset("slow-blend.yaml").toString(), "--poison-rate", "0.005",
+                "--out", "o").config();
+        assertEquals(0.005, slower.attack().poisonRate(), "the flag wins over the preset");
+        for (String a : new String[] {"adap-blend", "adap-patch"}) {
+            ExperimentConfig c = parse("--config", preset(a + ".yaml").toString(), "--out", "o").config().validate();
+            assertEquals(a, c.attack().name());
+            assertEquals(0.003, c.attack().poisonRate(), a + ": the paper's 150 of 50,000");
+        }
+        try (var files = Files.list(preset(""))) {
+            assertEquals(3, files.filter(f -> f.toString().endsWith(".yaml")).count(), "every preset is checked here");
+        }
+    }
+
     @Test
     void theWrittenFlagsReadBackToTheSameConfig() throws Exception {
         ExperimentConfig cfg = ExperimentConfig.builder().optDataset("synthetic").optDataDir(Path.of("/data/x"))
