@@ -15,7 +15,8 @@ public final class Defenses {
             AntiBackdoorLearning.METHOD,
             SpectralSignatures.METHOD,
             ActivationClustering.METHOD,
-            FinePruning.METHOD);
+            FinePruning.METHOD,
+            NeuralAttentionDistillation.METHOD);
 
     /** Names accepted by {@code --defense} and in bench grids. */
     public static final List<String> NAMES = REGISTRY.names();

@@ -1,11 +1,13 @@
 package org.cbd4j.model;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -15,7 +17,9 @@ import ai.djl.util.PairList;
  * forward returns {@code NDList(logits, embedding)}.
  *
  * <p>Implementers pass a feature block whose output is already flat (global pooling included) and
- * state its width; the head is added here so every model exposes the same two outputs.
+ * state its width; the head is added here so every model exposes the same two outputs. A model
+ * built as a sequence of stages also names the children that end each stage, so that
+ * {@link #forwardStages} can hand out those intermediate feature maps (NAD distils them).
  */
 public class ClassifierBlock extends AbstractBlock {
 
@@ -23,13 +27,39 @@ public class ClassifierBlock extends AbstractBlock {
     private final Block head;
     private final int embeddingSize;
     private final int numClasses;
+    private final int[] stageEnds;
 
     /** Wraps {@code features} (output (N, embeddingSize)) with a linear head of {@code numClasses}. */
     public ClassifierBlock(Block features, int embeddingSize, int numClasses) {
+        this(features, embeddingSize, numClasses, new int[0]);
+    }
+
+    /**
+     * As {@link #ClassifierBlock(Block, int, int)}, where {@code features} is a sequence whose
+     * children at the indices {@code stageEnds} (increasing) end the model's stages (residual
+     * groups, conv stages). The stages change nothing in {@link #forward}: they are only read by
+     * {@link #forwardStages}.
+     */
+    public ClassifierBlock(SequentialBlock features, int embeddingSize, int numClasses, int[] stageEnds) {
+        this((Block) features, embeddingSize, numClasses, stageEnds);
+    }
+
+    private ClassifierBlock(Block features, int embeddingSize, int numClasses, int[] stageEnds) {
         this.features = addChildBlock("features", features);
         this.head = addChildBlock("head", Linear.builder().setUnits(numClasses).build());
         this.embeddingSize = embeddingSize;
         this.numClasses = numClasses;
+        this.stageEnds = stageEnds.clone();
+        for (int i = 0; i < stageEnds.length; i++) {
+            if (stageEnds[i] < (i == 0 ? 0 : stageEnds[i - 1] + 1) || stageEnds[i] >= features.getChildren().size()) {
+                throw new IllegalArgumentException("stage ends must be increasing child indices of the features");
+            }
+        }
+    }
+
+    /** How many stages {@link #forwardStages} returns (0: this model names none). */
+    public int stageCount() {
+        return stageEnds.length;
     }
 
     /** Width of the penultimate embedding. */
@@ -74,9 +104,40 @@ public class ClassifierBlock extends AbstractBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDList z = features.forward(ps, inputs, training, params);
+        return withHead(ps, features.forward(ps, inputs, training, params), training, params);
+    }
+
+    /**
+     * The forward pass that also returns each stage's output feature map:
+     * {@code NDList(logits, embedding, stage 1, ..., stage K)} with K = {@link #stageCount}. The
+     * features' children are run one by one exactly as the sequence itself runs them, so logits
+     * and embedding are those of {@link #forward}.
+     */
+    public NDList forwardStages(ParameterStore ps, NDList inputs, boolean training) {
+        if (stageEnds.length == 0) {
+            throw new IllegalStateException("this model names no stages");
+        }
+        NDList x = inputs;
+        NDList stages = new NDList(stageEnds.length);
+        int i = 0;
+        int next = 0;
+        for (Block child : features.getChildren().values()) {
+            x = child.forward(ps, x, training);
+            if (next < stageEnds.length && i == stageEnds[next]) {
+                stages.add(x.singletonOrThrow());
+                next++;
+            }
+            i++;
+        }
+        NDList out = withHead(ps, x, training, null);
+        out.addAll(stages);
+        return out;
+    }
+
+    /** The embedding mask and the head applied to the features' output z: (logits, embedding). */
+    private NDList withHead(ParameterStore ps, NDList z, boolean training, PairList<String, Object> params) {
         if (embeddingMask != null) {
-            ai.djl.ndarray.NDArray e = z.singletonOrThrow();
+            NDArray e = z.singletonOrThrow();
             z = new NDList(e.mul(e.getManager().create(embeddingMask).reshape(1, embeddingMask.length)));
         }
         NDList logits = head.forward(ps, z, training, params);

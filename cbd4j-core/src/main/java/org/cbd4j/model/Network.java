@@ -71,6 +71,14 @@ public final class Network implements AutoCloseable {
     }
 
     /**
+     * Forward pass that also returns each stage's feature map,
+     * {@code (logits, embedding, stage 1, ..., stage K)} (see {@link ClassifierBlock#forwardStages}).
+     */
+    public NDList forwardStages(NDList input, boolean training) {
+        return block.forwardStages(parameterStore, input, training);
+    }
+
+    /**
      * Saves parameters in DJL's format as {@code dir/name-0000.params} with {@code properties}
      * (the provenance) stored inside the file, so the model file alone tells its history.
      */

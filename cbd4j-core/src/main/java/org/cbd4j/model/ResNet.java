@@ -8,6 +8,7 @@ import ai.djl.nn.pooling.Pool;
  * max-pool), four stages of widths 64, 128, 256, 512 (strides 1, 2, 2, 2) and global average
  * pooling; the pooled 512-vector is the embedding. {@code preact-resnet18} uses pre-activation
  * blocks (BackdoorBench's default model), {@code resnet18}/{@code resnet34} post-activation ones.
+ * The stages are the four groups of blocks, each ending at its last block's output.
  *
  * @see <a href="https://arxiv.org/abs/1603.05027">He et al., Identity Mappings in Deep Residual Networks (2016)</a>
  */
@@ -20,27 +21,31 @@ public final class ResNet {
     /** PreAct-ResNet-18: blocks (2, 2, 2, 2), then BN-ReLU before pooling. */
     public static ClassifierBlock preAct18(int numClasses) {
         SequentialBlock f = new SequentialBlock().add(Layers.conv(64, 3, 1));
-        stages(f, new int[] {2, 2, 2, 2}, true);
+        int[] stageEnds = stages(f, new int[] {2, 2, 2, 2}, true);
         f.add(Layers.batchNorm()).add(Layers.relu()).add(Pool.globalAvgPool2dBlock());
-        return new ClassifierBlock(f, 512, numClasses);
+        return new ClassifierBlock(f, 512, numClasses, stageEnds);
     }
 
     /** ResNet-18 (blocks 2, 2, 2, 2) or ResNet-34 (3, 4, 6, 3). */
     public static ClassifierBlock basic(int[] blocks, int numClasses) {
         SequentialBlock f = new SequentialBlock().add(Layers.conv(64, 3, 1)).add(Layers.batchNorm()).add(Layers.relu());
-        stages(f, blocks, false);
+        int[] stageEnds = stages(f, blocks, false);
         f.add(Pool.globalAvgPool2dBlock());
-        return new ClassifierBlock(f, 512, numClasses);
+        return new ClassifierBlock(f, 512, numClasses, stageEnds);
     }
 
-    private static void stages(SequentialBlock f, int[] blocks, boolean preAct) {
+    /** Adds the four stages; returns the index in {@code f} of each stage's last block. */
+    private static int[] stages(SequentialBlock f, int[] blocks, boolean preAct) {
         int in = 64;
+        int[] ends = new int[4];
         for (int s = 0; s < 4; s++) {
             for (int b = 0; b < blocks[s]; b++) {
                 int stride = b == 0 && s > 0 ? 2 : 1;
                 f.add(preAct ? new PreActBlock(in, WIDTHS[s], stride) : new BasicBlock(in, WIDTHS[s], stride));
                 in = WIDTHS[s];
             }
+            ends[s] = f.getChildren().size() - 1;
         }
+        return ends;
     }
 }

@@ -8,7 +8,7 @@ import ai.djl.nn.pooling.Pool;
 /**
  * A small VGG-style CNN, cheap enough for the quickstart's time budget on two CPU cores: three
  * stages of conv3x3-BN-ReLU (widths w, 2w, 4w) with 2x2 max-pooling between them, then global
- * average pooling; the embedding is 4w wide.
+ * average pooling; the embedding is 4w wide. Each stage ends at its ReLU (before the pooling).
  */
 public final class SmallCnn {
 
@@ -18,14 +18,16 @@ public final class SmallCnn {
     public static ClassifierBlock create(int width, int numClasses) {
         SequentialBlock f = new SequentialBlock();
         int[] widths = {width, 2 * width, 4 * width};
+        int[] stageEnds = new int[widths.length];
         for (int s = 0; s < widths.length; s++) {
             f.add(Layers.conv(widths[s], 3, 1)).add(Layers.batchNorm()).add(Layers.relu());
+            stageEnds[s] = f.getChildren().size() - 1;
             if (s < widths.length - 1) {
                 f.add(maxPool());
             }
         }
         f.add(Pool.globalAvgPool2dBlock());
-        return new ClassifierBlock(f, widths[2], numClasses);
+        return new ClassifierBlock(f, widths[2], numClasses, stageEnds);
     }
 
     private static Block maxPool() {
