@@ -18,7 +18,7 @@ final class ResultTable {
     /** Side-by-side table: one column per run. */
     static String compare(List<String> names, List<Map<String, Object>> runs) {
         String[][] rows = {
-            {"CA (%)", "ca"}, {"ASR (%)", "asr"}, {"RA (%)", "ra"}, {"DER", "der"},
+            {"CA (%)", "ca"}, {"ASR (%)", "asr"}, {"RA (%)", "ra"}, {"DER", "der"}, {"RIR", "rir"},
             {"detection AUROC", "detection_auroc"}, {"wall time (s)", "wall_seconds"}
         };
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-18s", "metric"));
