@@ -80,8 +80,9 @@ public final class RunDirectory {
         AtomicFiles.write(file(RUN_CONFIG), "# " + comment + "\n" + Json.yaml(flags));
     }
 
+    /** Writes {@code summary.json}; a non-finite number anywhere in it is written as null. */
     public void writeSummary(Map<String, Object> summary) throws IOException {
-        Json.write(file("summary.json"), summary);
+        Json.write(file("summary.json"), Json.finite(summary));
     }
 
     /** One index per line under a header. */
