@@ -303,7 +303,7 @@ public final class Experiment {
                 }
                 columns.put("flagged", f);
             }
-            run.writeSampleScores(pd.train().labels(), mask, result.suspicion(), columns);
+            run.writeSampleScores(pd.train().labels(), pd.train().sources(), mask, result.suspicion(), columns);
         }
         run.writeSummary(out.summary(train.size(), split.source()));
         return out;
