@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * What a run produced; the same figures are in its {@code summary.json}. Percentages are 0..100;
  * a figure that does not apply (no attack, no baseline, a defense that scores no samples) is NaN
- * here and null in the JSON.
+ * here; in the JSON {@code asr} and {@code ra} are then null and the optional figures absent.
  *
  * @param config the run's config
  * @param runDirectory where its files are
