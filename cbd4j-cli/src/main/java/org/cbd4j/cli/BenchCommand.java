@@ -33,7 +33,7 @@ import picocli.CommandLine;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Run a grid of datasets x attacks x defenses x seeds from a YAML/JSON file; "
-                + "resumable; writes results.csv and results.md (CA / ASR / RA / DER, mean ± std over seeds).")
+                + "resumable; writes results.csv and results.md (CA / ASR / RA / DER / RIR, mean ± std over seeds).")
 final class BenchCommand implements Callable<Integer> {
 
     /** The parsed grid as written into the bench directory, to recognise the same bench on a re-run. */
@@ -132,7 +132,7 @@ final class BenchCommand implements Callable<Integer> {
         return defenses;
     }
 
-    /** Cells with each (dataset, attack, seed)'s defenses together and {@code none} first, for DER. */
+    /** Cells with each (dataset, attack, seed)'s defenses together and {@code none} first, for DER and RIR. */
     static List<GridFile.Cell> ordered(GridFile g) {
         List<String> defenses = defenseOrder(g);
         List<GridFile.Cell> cells = new ArrayList<>();

@@ -33,7 +33,8 @@ import picocli.CommandLine.Option;
  * Everything is written into a temporary sibling directory that is renamed into place at the end.
  */
 @Command(name = "poison", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Write a poisoned copy of a dataset with its poisoned indices, trigger files and a preview PNG.")
+        description = "Write a poisoned copy of a dataset with its poisoned indices, trigger files and a preview PNG "
+                + "(name the attack with --attack; without one, the default none, the copy is clean).")
 final class PoisonCommand implements Callable<Integer> {
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed of the sample choice and trigger. "

@@ -9,16 +9,30 @@ final class ResultTable {
 
     private ResultTable() {}
 
+    /**
+     * The one-line result: CA, then what applies to the run (ASR and RA with an attack, DER and
+     * RIR with a baseline, detection AUROC, the number of samples the defense flagged), the time
+     * and the run directory. Figures that do not apply are left out, never shown as NaN.
+     */
     static String headline(Map<String, Object> s, String out) {
-        return String.format(Locale.ROOT, "CA %s  ASR %s  RA %s%s  (%s s) -> %s", fmt(s.get("ca")), fmt(s.get("asr")),
-                fmt(s.get("ra")), s.containsKey("detection_auroc") ? "  detection AUROC " + fmt(s.get("detection_auroc")) : "",
-                fmt(s.get("wall_seconds")), out);
+        StringBuilder sb = new StringBuilder("CA ").append(fmt(s.get("ca")));
+        String[][] optional = {{"ASR", "asr"}, {"RA", "ra"}, {"DER", "der"}, {"RIR", "rir"},
+            {"detection AUROC", "detection_auroc"}};
+        for (String[] o : optional) {
+            if (s.get(o[1]) instanceof Number) {
+                sb.append("  ").append(o[0]).append(' ').append(fmt(s.get(o[1])));
+            }
+        }
+        if (s.get("flagged") instanceof Number n) {
+            sb.append("  ").append(n.intValue()).append(" flagged");
+        }
+        return sb.append("  (").append(fmt(s.get("wall_seconds"))).append(" s) -> ").append(out).toString();
     }
 
     /** Side-by-side table: one column per run. */
     static String compare(List<String> names, List<Map<String, Object>> runs) {
         String[][] rows = {
-            {"CA (%)", "ca"}, {"ASR (%)", "asr"}, {"RA (%)", "ra"}, {"DER", "der"},
+            {"CA (%)", "ca"}, {"ASR (%)", "asr"}, {"RA (%)", "ra"}, {"DER", "der"}, {"RIR", "rir"},
             {"detection AUROC", "detection_auroc"}, {"wall time (s)", "wall_seconds"}
         };
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-18s", "metric"));

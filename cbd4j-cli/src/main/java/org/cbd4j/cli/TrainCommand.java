@@ -33,7 +33,7 @@ final class TrainCommand implements Callable<Integer> {
     String resume;
 
     @Option(names = "--baseline", paramLabel = "DIR",
-            description = "Run directory of an undefended run on the same data; adds DER to the summary.")
+            description = "Run directory of an undefended run on the same data; adds DER and RIR to the summary.")
     String baseline;
 
     @picocli.CommandLine.Spec

@@ -45,6 +45,10 @@ class BenchCommandTest {
         return out;
     }
 
+    private static double num(Map<?, ?> summary, String key) {
+        return ((Number) summary.get(key)).doubleValue();
+    }
+
     /** Rows of a sample_scores.csv as label, suspicion, flagged, and the named extra column. */
     private static List<double[]> scores(Path run, String extra) throws Exception {
         List<String> lines = Files.readAllLines(run.resolve("sample_scores.csv"));
@@ -72,6 +76,12 @@ class BenchCommandTest {
         assertTrue(md.contains("| attack | none | spectral | abl |") && md.contains("| badnets |"), md);
         Map<?, ?> spectral = Json.MAPPER.convertValue(Json.read(cell(ref, "spectral").resolve("summary.json")), Map.class);
         assertTrue(spectral.get("der") instanceof Number, "DER against the none cell: " + spectral);
+        // RIR against the same cell, from the two summaries' CA and RA (percent; 4-decimal rounding).
+        Map<?, ?> none = Json.MAPPER.convertValue(Json.read(cell(ref, "none").resolve("summary.json")), Map.class);
+        double raGain = Math.max(0, num(spectral, "ra") - num(none, "ra")) / 100;
+        double caDrop = Math.max(0, num(none, "ca") - num(spectral, "ca")) / 100;
+        assertEquals((raGain - caDrop + 1) / 2, num(spectral, "rir"), 1e-3, "RIR against the none cell: " + spectral);
+        assertTrue(md.contains("**RA (%) / DER / RIR**"), md);
         assertEquals("cbd bench --grid " + g + " --out " + ref,
                 Json.read(cell(ref, "abl").resolve("config.json")).get("commandLine").asText(), "provenance of a cell");
 
@@ -137,6 +147,7 @@ class BenchCommandTest {
                 out.resolve("cells/synthetic/none/seed-0/spectral/summary.json")), Map.class);
         assertTrue(s.get("ca") instanceof Number, s.toString());
         assertFalse(s.containsKey("der"), "no attack, no DER: " + s);
+        assertFalse(s.containsKey("rir"), "no attack, no RIR: " + s);
         assertEquals(3, results(out).size(), "header + 2 cells done");
     }
 

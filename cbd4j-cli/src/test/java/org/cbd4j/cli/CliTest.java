@@ -131,7 +131,7 @@ class CliTest {
 
     @Test
     void targetOutsideClassesIsAUsageError() {
-        Result r = run("train", "--dataset", "synthetic", "--target", "7", "--model", "tiny-cnn",
+        Result r = run("train", "--dataset", "synthetic", "--attack", "badnets", "--target", "7", "--model", "tiny-cnn",
                 "--out", tmp.resolve("t").toString());
         assertUsageError(r, "--target 7");
     }

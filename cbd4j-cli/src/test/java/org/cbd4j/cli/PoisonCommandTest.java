@@ -90,7 +90,7 @@ class PoisonCommandTest {
             {"--attack", "trojann", "unknown attack 'trojann'; known: none, badnets, blend, sig, wanet"},
             {"--poison-rate", "0", "--poison-rate must be a number in (0, 1], got "},
             {"--poison-rate", "1.5", "--poison-rate must be a number in (0, 1], got "},
-            {"--target", "9", "--target 9 is not a class of this dataset (0..3)"},
+            {"--attack=badnets --target=9", "--target 9 is not a class of this dataset (0..3)"},
             {"--attack=sig --all-to-all", "clean-label"},
             {"--attack=blend --blend-pattern=" + png, "--blend-pattern " + png},
         };

@@ -59,7 +59,8 @@ abstract class TriggerAttack implements Attack {
         }
         Map<String, int[]> extra = new LinkedHashMap<>();
         addExtraSamples(train, config, idx, px, extra);
-        ImageDataset poisoned = new ImageDataset(px, labels, train.channels(), train.height(), train.width(), k);
+        // Stamped in place: each sample keeps its index and its source id (the file it was made from).
+        ImageDataset poisoned = train.withContent(px, labels);
         Triggered t = triggeredTest(test, config, trigger);
         return new PoisonedData(poisoned, idx, t.images(), t.trueLabels(), extra, artifacts);
     }
@@ -99,7 +100,7 @@ abstract class TriggerAttack implements Attack {
         for (int j = 0; j < sel.length; j++) {
             attackLabels[j] = config.poisonLabel(trueLabels[j], k);
         }
-        return new Triggered(new ImageDataset(tpx, attackLabels, test.channels(), test.height(), test.width(), k), trueLabels);
+        return new Triggered(chosen.withContent(tpx, attackLabels), trueLabels);
     }
 
     /** round(rate * N) target-class samples, seeded; refused when the class is too small. */

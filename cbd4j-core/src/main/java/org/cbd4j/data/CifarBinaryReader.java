@@ -34,14 +34,19 @@ public final class CifarBinaryReader {
         return files;
     }
 
-    /** Reads and concatenates the given batch files. */
+    /**
+     * Reads and concatenates the given batch files. Each image's source id is its batch file and
+     * 0-based record number there: {@code data_batch_3.bin#1234}.
+     */
     public static ImageDataset read(List<Path> files) throws IOException {
         List<byte[]> parts = new ArrayList<>();
+        List<String> sources = new ArrayList<>();
         long total = 0;
         for (Path f : files) {
             byte[] b = readFile(f);
             parts.add(b);
             total += b.length;
+            sources.addAll(List.of(IdxReader.positions(f, b.length / RECORD)));
         }
         int n = (int) (total / RECORD);
         byte[] px = new byte[n * (RECORD - 1)];
@@ -53,7 +58,7 @@ public final class CifarBinaryReader {
                 System.arraycopy(b, off + 1, px, k * (RECORD - 1), RECORD - 1);
             }
         }
-        return new ImageDataset(px, labels, CHANNELS, SIDE, SIDE, CLASSES);
+        return new ImageDataset(px, labels, CHANNELS, SIDE, SIDE, CLASSES, sources.toArray(new String[0]));
     }
 
     private static byte[] readFile(Path f) throws IOException {

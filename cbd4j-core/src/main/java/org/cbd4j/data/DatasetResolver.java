@@ -143,8 +143,10 @@ public final class DatasetResolver {
     private static TrainTestSplit loadFolder(Path dir, long seed, DataOptions o) throws IOException {
         DataSource source = new DataSource("folder", dir.toAbsolutePath().toString(), "--data", Map.of());
         if (Files.isDirectory(dir.resolve("train")) && Files.isDirectory(dir.resolve("test"))) {
-            ImageFolderReader.Result tr = ImageFolderReader.read(dir.resolve("train"), o.imageSize(), o.channels(), o.skipUnreadable());
-            ImageFolderReader.Result te = ImageFolderReader.read(dir.resolve("test"), o.imageSize(), o.channels(), o.skipUnreadable());
+            ImageFolderReader.Result tr = ImageFolderReader.read(dir.resolve("train"), dir, o.imageSize(), o.channels(),
+                    o.skipUnreadable());
+            ImageFolderReader.Result te = ImageFolderReader.read(dir.resolve("test"), dir, o.imageSize(), o.channels(),
+                    o.skipUnreadable());
             if (!tr.classes().equals(te.classes())) {
                 throw new DatasetFormatException(dir, "train/ and test/ have different class folders: " + tr.classes()
                         + " vs " + te.classes());

@@ -59,18 +59,21 @@ public final class GtsrbReader {
         for (Row r : testRows) {
             testFiles.add(testDir.resolve(r.filename()));
         }
-        return new TrainTestSplit(load(files, rows, size), load(testFiles, testRows, size), source);
+        return new TrainTestSplit(load(root, files, rows, size), load(root, testFiles, testRows, size), source);
     }
 
-    private static ImageDataset load(List<Path> files, List<Row> rows, int size) throws IOException {
+    /** The images, each with its path relative to {@code root} as its source id. */
+    private static ImageDataset load(Path root, List<Path> files, List<Row> rows, int size) throws IOException {
         if (files.isEmpty()) {
             throw new IllegalStateException("no rows"); // parseCsv refuses empty files
         }
         int plane = 3 * size * size;
         byte[] pixels = new byte[Math.multiplyExact(files.size(), plane)];
         int[] labels = new int[files.size()];
+        String[] sources = new String[files.size()];
         for (int i = 0; i < files.size(); i++) {
             Path f = files.get(i);
+            sources[i] = ImageFolderReader.sourceId(root, f);
             if (!Files.isRegularFile(f)) {
                 throw new DatasetFormatException(f, "listed in the ground-truth CSV but missing");
             }
@@ -83,7 +86,7 @@ public final class GtsrbReader {
             img.resized(size, 3, pixels, i * plane);
             labels[i] = r.classId();
         }
-        return new ImageDataset(pixels, labels, 3, size, size, CLASSES);
+        return new ImageDataset(pixels, labels, 3, size, size, CLASSES, sources);
     }
 
     /**

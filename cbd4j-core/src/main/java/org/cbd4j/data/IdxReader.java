@@ -18,7 +18,11 @@ public final class IdxReader {
 
     private IdxReader() {}
 
-    /** Reads an image file and its label file into a one-channel dataset. */
+    /**
+     * Reads an image file and its label file into a one-channel dataset. Each image's source id
+     * is the image file's name (without {@code .gz}) and its 0-based position there:
+     * {@code train-images-idx3-ubyte#41}.
+     */
     public static ImageDataset read(Path images, Path labels, int numClasses) throws IOException {
         int[] lab = readLabels(labels, numClasses);
         try (BoundedReader r = BoundedReader.open(images)) {
@@ -41,7 +45,7 @@ public final class IdxReader {
             if (!r.atEnd()) {
                 throw new DatasetFormatException(images, "trailing bytes after " + n + " images");
             }
-            return new ImageDataset(px, lab, 1, (int) rows, (int) cols, numClasses);
+            return new ImageDataset(px, lab, 1, (int) rows, (int) cols, numClasses, positions(images, lab.length));
         }
     }
 
@@ -68,5 +72,15 @@ public final class IdxReader {
             }
             return out;
         }
+    }
+
+    /** {@code <file name without .gz>#<i>} for i in 0..n-1: where each record of a data file is. */
+    static String[] positions(Path file, int n) {
+        String name = file.getFileName().toString().replaceFirst("\\.gz$", "");
+        String[] ids = new String[n];
+        for (int i = 0; i < n; i++) {
+            ids[i] = name + "#" + i;
+        }
+        return ids;
     }
 }

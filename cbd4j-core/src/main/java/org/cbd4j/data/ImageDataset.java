@@ -3,10 +3,16 @@ package org.cbd4j.data;
 import java.util.Arrays;
 
 /**
- * An immutable labelled image set: uint8 pixels in (N, C, H, W) order and one int label per image.
+ * An immutable labelled image set: uint8 pixels in (N, C, H, W) order and one int label per image,
+ * and optionally where each image came from (its source id).
  *
  * <p>Pixels are kept as raw bytes because every attack in docs/METHOD.md §3 stamps its trigger on the raw
  * uint8 image; conversion to float happens per batch.
+ *
+ * <p>Source ids let a user find an image again: the file's path relative to the data directory
+ * (folder, GTSRB), or the file and 0-based position of the record in it (IDX, CIFAR binary:
+ * {@code train-images-idx3-ubyte#41}). Subsets, selections and attacks keep them; generated data
+ * has none.
  */
 public final class ImageDataset {
 
@@ -16,13 +22,23 @@ public final class ImageDataset {
     private final int height;
     private final int width;
     private final int numClasses;
+    private final String[] sources;
 
     /**
-     * Creates a dataset; the arrays are taken as they are (not copied), so callers must not modify
-     * them afterwards.
+     * Creates a dataset without source ids; the arrays are taken as they are (not copied), so
+     * callers must not modify them afterwards.
      */
     public ImageDataset(
             byte[] pixels, int[] labels, int channels, int height, int width, int numClasses) {
+        this(pixels, labels, channels, height, width, numClasses, null);
+    }
+
+    /**
+     * Creates a dataset with one source id per image (or null for none); the arrays are taken as
+     * they are (not copied), so callers must not modify them afterwards.
+     */
+    public ImageDataset(
+            byte[] pixels, int[] labels, int channels, int height, int width, int numClasses, String[] sources) {
         if (channels <= 0 || height <= 0 || width <= 0) {
             throw new IllegalArgumentException(
                     "image shape must be positive, got " + channels + "x" + height + "x" + width);
@@ -38,8 +54,12 @@ public final class ImageDataset {
                         "label " + labels[i] + " of image " + i + " is outside 0.." + (numClasses - 1));
             }
         }
+        if (sources != null && sources.length != labels.length) {
+            throw new IllegalArgumentException(sources.length + " source ids for " + labels.length + " images");
+        }
         this.pixels = pixels;
         this.labels = labels;
+        this.sources = sources;
         this.channels = channels;
         this.height = height;
         this.width = width;
@@ -80,6 +100,34 @@ public final class ImageDataset {
         return labels.clone();
     }
 
+    /** Whether the images carry source ids. */
+    public boolean hasSources() {
+        return sources != null;
+    }
+
+    /** Where image {@code i} came from, or null when the dataset has no source ids. */
+    public String source(int i) {
+        return sources == null ? null : sources[i];
+    }
+
+    /** A copy of all source ids, or null when the dataset has none. */
+    public String[] sources() {
+        return sources == null ? null : sources.clone();
+    }
+
+    /** The same images with the given source ids (null: none). */
+    public ImageDataset withSources(String[] ids) {
+        return new ImageDataset(pixels, labels, channels, height, width, numClasses, ids == null ? null : ids.clone());
+    }
+
+    /**
+     * Images of the same shape, classes and source ids with other pixels and labels (an attack's
+     * stamped and relabelled copy); the arrays are taken as they are.
+     */
+    public ImageDataset withContent(byte[] newPixels, int[] newLabels) {
+        return new ImageDataset(newPixels, newLabels, channels, height, width, numClasses, sources);
+    }
+
     /** A copy of all pixels in (N, C, H, W) order. */
     public byte[] pixels() {
         return pixels.clone();
@@ -106,7 +154,8 @@ public final class ImageDataset {
                 channels,
                 height,
                 width,
-                numClasses);
+                numClasses,
+                sources == null ? null : Arrays.copyOf(sources, n));
     }
 
     /**
@@ -174,11 +223,15 @@ public final class ImageDataset {
     public ImageDataset select(int[] indices) {
         byte[] px = new byte[indices.length * imageSize()];
         int[] lb = new int[indices.length];
+        String[] src = sources == null ? null : new String[indices.length];
         for (int k = 0; k < indices.length; k++) {
             copyImage(indices[k], px, k * imageSize());
             lb[k] = labels[indices[k]];
+            if (src != null) {
+                src[k] = sources[indices[k]];
+            }
         }
-        return new ImageDataset(px, lb, channels, height, width, numClasses);
+        return new ImageDataset(px, lb, channels, height, width, numClasses, src);
     }
 
     /** Number of images per class. */

@@ -27,8 +27,19 @@ public final class ImageFolderReader {
 
     private ImageFolderReader() {}
 
-    /** Reads {@code root}; symbolic links are not followed, so a folder cannot point outside itself. */
+    /**
+     * Reads {@code root}; symbolic links are not followed, so a folder cannot point outside itself.
+     * Each image's source id is its path relative to {@code root}.
+     */
     public static Result read(Path root, int size, int channels, boolean skipUnreadable) throws IOException {
+        return read(root, root, size, channels, skipUnreadable);
+    }
+
+    /**
+     * As {@link #read(Path, int, int, boolean)}, with source ids relative to {@code base} (the data
+     * directory when {@code root} is its {@code train/} or {@code test/}), '/'-separated.
+     */
+    public static Result read(Path root, Path base, int size, int channels, boolean skipUnreadable) throws IOException {
         if (channels != 1 && channels != 3) {
             throw new IllegalArgumentException("image folder channels must be 1 or 3, got " + channels);
         }
@@ -60,6 +71,7 @@ public final class ImageFolderReader {
         int plane = channels * size * size;
         List<byte[]> decoded = new ArrayList<>();
         List<Integer> kept = new ArrayList<>();
+        List<String> keptSources = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         for (int i = 0; i < files.size(); i++) {
             Path f = files.get(i);
@@ -68,6 +80,7 @@ public final class ImageFolderReader {
                 ImageDecoder.decode(f, Files.readAllBytes(f)).resized(size, channels, px, 0);
                 decoded.add(px);
                 kept.add(labelList.get(i));
+                keptSources.add(sourceId(base, f));
             } catch (DatasetFormatException e) {
                 if (!skipUnreadable) {
                     throw new DatasetFormatException(f, "unreadable image (" + e.getMessage().substring(f.toString().length() + 2)
@@ -89,7 +102,14 @@ public final class ImageFolderReader {
         if (!skipped.isEmpty()) {
             Messages.say("cbd4j: skipped " + skipped.size() + " unreadable image(s) under " + root);
         }
-        return new Result(new ImageDataset(pixels, labels, channels, size, size, classes.size()), classes, skipped);
+        return new Result(new ImageDataset(pixels, labels, channels, size, size, classes.size(),
+                keptSources.toArray(new String[0])), classes, skipped);
+    }
+
+    /** {@code file}'s path relative to {@code base}, '/'-separated on every platform. */
+    static String sourceId(Path base, Path file) {
+        Path rel = base.toAbsolutePath().normalize().relativize(file.toAbsolutePath().normalize());
+        return rel.toString().replace(rel.getFileSystem().getSeparator(), "/");
     }
 
     static boolean isImage(Path f) {

@@ -83,8 +83,9 @@ public final class FbCapture {
             return m;
         }
 
-        private static double round(double v) {
-            return Double.isFinite(v) ? Math.round(v * 1e4) / 1e4 : Double.NaN;
+        /** Rounded to 4 decimals; null when undefined (one population has no second mean), as JSON has no NaN. */
+        private static Double round(double v) {
+            return Double.isFinite(v) ? Math.round(v * 1e4) / 1e4 : null;
         }
     }
 

@@ -9,6 +9,8 @@ package org.cbd4j.eval;
  *       are classified as the attack label (the target for all-to-one, (y+1) mod K for all-to-all).
  *   <li>RA: fraction of those triggered images classified as their true class.
  *   <li>DER = [max(0, ASR_nodef - ASR_def) - max(0, CA_nodef - CA_def) + 1] / 2, on fractions.
+ *   <li>RIR = [max(0, RA_def - RA_nodef) - max(0, CA_nodef - CA_def) + 1] / 2, on fractions
+ *       (BackdoorBench's robust improvement rate).
  * </ul>
  */
 public final class Metrics {
@@ -52,5 +54,15 @@ public final class Metrics {
         double asrDrop = Math.max(0, asrNoDef - asrDef) / 100.0;
         double caDrop = Math.max(0, caNoDef - caDef) / 100.0;
         return (asrDrop - caDrop + 1) / 2;
+    }
+
+    /**
+     * RIR (robust improvement rate, BackdoorBench) in [0, 1] from percentages of the undefended and
+     * the defended model: how much RA the defense gained, less how much CA it lost.
+     */
+    public static double rir(double caNoDef, double raNoDef, double caDef, double raDef) {
+        double raGain = Math.max(0, raDef - raNoDef) / 100.0;
+        double caDrop = Math.max(0, caNoDef - caDef) / 100.0;
+        return (raGain - caDrop + 1) / 2;
     }
 }

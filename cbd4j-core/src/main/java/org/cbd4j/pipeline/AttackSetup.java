@@ -21,8 +21,16 @@ import org.cbd4j.method.OptionValues;
  */
 public record AttackSetup(String name, double poisonRate, int target, boolean allToAll, OptionValues options) {
 
-    static final Option<String> NAME = Option.text("attack", "badnets", "attack: "
-            + String.join(", ", Attacks.names()) + " (sig and label-consistent are clean-label)");
+    /**
+     * The attack; {@code none} unless one is named: pointed at a user's own data, cbd4j must not
+     * poison it unless asked. Runs recorded before this default (it was {@code badnets}) name their
+     * attack, or are read as {@link #DEFAULT_BEFORE_NONE} by {@link ExperimentConfig#fromJson}.
+     */
+    static final Option<String> NAME = Option.text("attack", "none", "attack: "
+            + String.join(", ", Attacks.names()) + " (sig and label-consistent are clean-label); none leaves the data clean");
+
+    /** What a run config without an attack meant when it was written, before the default became none. */
+    static final String DEFAULT_BEFORE_NONE = "badnets";
     static final Option<Double> POISON_RATE = Option.real("poison-rate", 0.1, "(0, 1]",
             "fraction of the whole training set poisoned");
     static final Option<Integer> TARGET = Option.integer("target", 0, 0, Integer.MAX_VALUE, "target class (all-to-one)");

@@ -49,20 +49,34 @@ public final class Experiment {
 
     private Experiment() {}
 
-    /** CA and ASR of an undefended run on the same data, against which DER is computed. */
-    public record Baseline(double ca, double asr) {
+    /** CA, ASR and RA of an undefended run on the same data, against which DER and RIR are computed. */
+    public record Baseline(double ca, double asr, double ra) {
 
         /** The baseline figures of an earlier result. */
         public static Baseline of(ExperimentResult r) {
-            return new Baseline(r.ca(), r.asr());
+            return new Baseline(r.ca(), r.asr(), r.ra());
         }
 
-        /** The baseline figures of a run directory's {@code summary.json} (null ASR: no attack). */
+        /** The baseline figures of a run directory's {@code summary.json} (null ASR and RA: no attack). */
         public static Baseline fromSummary(com.fasterxml.jackson.databind.JsonNode summary) {
-            com.fasterxml.jackson.databind.JsonNode ca = summary.get("ca");
-            com.fasterxml.jackson.databind.JsonNode asr = summary.get("asr");
-            return new Baseline(ca != null && ca.isNumber() ? ca.doubleValue() : Double.NaN,
-                    asr != null && asr.isNumber() ? asr.doubleValue() : Double.NaN);
+            return new Baseline(number(summary, "ca"), number(summary, "asr"), number(summary, "ra"));
+        }
+
+        private static double number(com.fasterxml.jackson.databind.JsonNode summary, String key) {
+            com.fasterxml.jackson.databind.JsonNode v = summary.get(key);
+            return v != null && v.isNumber() ? v.doubleValue() : Double.NaN;
+        }
+
+        /** DER of a defended run's CA and ASR against this baseline; NaN when either side has no ASR. */
+        public double der(double caDef, double asrDef) {
+            return Double.isFinite(ca) && Double.isFinite(asr) && Double.isFinite(caDef) && Double.isFinite(asrDef)
+                    ? Metrics.der(ca, asr, caDef, asrDef) : Double.NaN;
+        }
+
+        /** RIR of a defended run's CA and RA against this baseline; NaN when either side has no RA. */
+        public double rir(double caDef, double raDef) {
+            return Double.isFinite(ca) && Double.isFinite(ra) && Double.isFinite(caDef) && Double.isFinite(raDef)
+                    ? Metrics.rir(ca, ra, caDef, raDef) : Double.NaN;
         }
     }
 
@@ -141,7 +155,7 @@ public final class Experiment {
     /**
      * Runs {@code cfg} and writes its run directory.
      *
-     * @param baseline an undefended run on the same data, for DER, or null
+     * @param baseline an undefended run on the same data, for DER and RIR, or null
      * @param commandLine how the run was started, for its provenance
      */
     public static ExperimentResult run(ExperimentConfig cfg, Mode mode, Baseline baseline, ExperimentListener listener,
@@ -268,13 +282,13 @@ public final class Experiment {
             double[] pr = result.flagged() != null && attacked ? Detection.precisionRecall(result.flagged(), mask)
                     : new double[] {Double.NaN, Double.NaN};
             double[] fb = lastEval.getOrDefault("f_B", new double[] {Double.NaN, Double.NaN, Double.NaN});
-            // DER needs an attack on both sides: a baseline run with --attack none has no ASR
-            // and neither has this run; then DER is simply absent.
-            double der = baseline != null && Double.isFinite(baseline.ca()) && Double.isFinite(baseline.asr())
-                    && Double.isFinite(fin[1]) ? Metrics.der(baseline.ca(), baseline.asr(), fin[0], fin[1]) : Double.NaN;
+            // DER and RIR need an attack on both sides: a baseline run with --attack none has no
+            // ASR or RA and neither has this run; then they are simply absent.
+            double der = baseline != null ? baseline.der(fin[0], fin[1]) : Double.NaN;
+            double rir = baseline != null ? baseline.rir(fin[0], fin[2]) : Double.NaN;
             String resumedFrom = mode == Mode.RESUME
                     ? resumePoint.map(c -> c.stage() + " epoch " + c.epochsDone()).orElse("start") : null;
-            out = new ExperimentResult(cfg, run.path(), fin[0], fin[1], fin[2], der, auroc, pr[0], pr[1],
+            out = new ExperimentResult(cfg, run.path(), fin[0], fin[1], fin[2], der, rir, auroc, pr[0], pr[1],
                     result.suspicion(), result.flagged(), pd.poisonedIndices(), result.report(), fb[0], fb[1],
                     (System.nanoTime() - start) / 1e9, resumedFrom);
             run.saveModel(result.model(), prov);
@@ -289,7 +303,7 @@ public final class Experiment {
                 }
                 columns.put("flagged", f);
             }
-            run.writeSampleScores(pd.train().labels(), mask, result.suspicion(), columns);
+            run.writeSampleScores(pd.train().labels(), pd.train().sources(), mask, result.suspicion(), columns);
         }
         run.writeSummary(out.summary(train.size(), split.source()));
         return out;

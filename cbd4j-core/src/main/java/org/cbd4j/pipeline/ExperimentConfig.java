@@ -174,6 +174,11 @@ public record ExperimentConfig(DataSetup data, AttackSetup attack, DefenseSetup 
                 }
             });
         }
+        // Every config.json of this format names its attack; one that does not was written when the
+        // default was badnets, and must keep meaning what it meant (a resumed or re-evaluated run).
+        if (!config.get("attack").has(AttackSetup.NAME.name())) {
+            flags.put(AttackSetup.NAME.name(), AttackSetup.DEFAULT_BEFORE_NONE);
+        }
         JsonNode out = config.get("out");
         return fromFlags(flags, out == null || out.isNull() ? null : out.asText());
     }

@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * What a run produced; the same figures are in its {@code summary.json}. Percentages are 0..100;
  * a figure that does not apply (no attack, no baseline, a defense that scores no samples) is NaN
- * here and null in the JSON.
+ * here; in the JSON {@code asr} and {@code ra} are then null and the optional figures absent.
  *
  * @param config the run's config
  * @param runDirectory where its files are
@@ -15,6 +15,7 @@ import java.util.Map;
  * @param asr attack success rate, %
  * @param ra robust accuracy, %
  * @param der defense effectiveness rating against the baseline given to the run
+ * @param rir robust improvement rate (BackdoorBench) against the same baseline
  * @param detectionAuroc AUROC of the suspicion scores against the true poisoned samples
  * @param detectionPrecision precision of the flagged samples
  * @param detectionRecall recall of the flagged samples
@@ -28,15 +29,16 @@ import java.util.Map;
  * @param resumedFrom the checkpoint a resumed run started from, or null
  */
 public record ExperimentResult(ExperimentConfig config, Path runDirectory, double ca, double asr, double ra, double der,
-        double detectionAuroc, double detectionPrecision, double detectionRecall, float[] suspicion, boolean[] flagged,
-        int[] poisonedIndices, Map<String, Object> defenseReport, double fbCa, double fbAsr, double wallSeconds,
+        double rir, double detectionAuroc, double detectionPrecision, double detectionRecall, float[] suspicion,
+        boolean[] flagged, int[] poisonedIndices, Map<String, Object> defenseReport, double fbCa, double fbAsr, double wallSeconds,
         String resumedFrom) {
 
     /** Definitions written into every summary, so a reader never has to guess (docs/METHOD.md §4). */
     public static final String METRIC_DEFINITIONS = "ca: top-1 % on the whole clean test set; asr: % of triggered test "
             + "images whose true class differs from the attack label that are classified as the attack label; "
             + "ra: % of those classified as their true class; der = [max(0, asr_nodef - asr) - max(0, ca_nodef - ca) "
-            + "+ 1] / 2 on fractions; detection_auroc: AUROC of per-sample suspicion vs the true poisoned indices";
+            + "+ 1] / 2 on fractions; rir = [max(0, ra - ra_nodef) - max(0, ca_nodef - ca) + 1] / 2 on fractions; "
+            + "detection_auroc: AUROC of per-sample suspicion vs the true poisoned indices";
 
     /** The number of flagged samples, or -1 when the defense flags none. */
     public int flaggedCount() {
@@ -50,7 +52,7 @@ public record ExperimentResult(ExperimentConfig config, Path runDirectory, doubl
         return n;
     }
 
-    /** The figures of {@code summary.json} by their keys there (ca ... der, wall_seconds); undefined ones null or absent. */
+    /** The figures of {@code summary.json} by their keys there (ca ... der, rir, wall_seconds); undefined ones null or absent. */
     public Map<String, Object> metrics() {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("ca", num(ca));
@@ -65,6 +67,7 @@ public record ExperimentResult(ExperimentConfig config, Path runDirectory, doubl
         putIf(s, "fb_ca", fbCa);
         putIf(s, "fb_asr", fbAsr);
         putIf(s, "der", der);
+        putIf(s, "rir", rir);
         s.put("wall_seconds", Math.round(wallSeconds * 10) / 10.0);
         return s;
     }

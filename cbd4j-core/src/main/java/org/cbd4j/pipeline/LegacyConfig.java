@@ -14,7 +14,8 @@ import java.util.Set;
  *
  * <p>Fields that did not exist when an old run was written keep their defaults, except cbd4j's own
  * CBD options: runs written before them had batch weights, no intervention and no weight gate,
- * and a resumed run must go on doing what it did.
+ * and a resumed run must go on doing what it did. Likewise a record without an attack means
+ * {@code badnets}, the default of its time (today's is {@code none}).
  */
 final class LegacyConfig {
 
@@ -49,6 +50,8 @@ final class LegacyConfig {
                 put(flags, field, com.fasterxml.jackson.databind.node.BooleanNode.valueOf(value));
             }
         });
+        // The flat record always named its attack; should one not, it meant the default of its time.
+        flags.putIfAbsent(AttackSetup.NAME.name(), AttackSetup.DEFAULT_BEFORE_NONE);
         Set<String> known = new java.util.HashSet<>();
         ExperimentConfig.allOptions().forEach(o -> known.add(o.name()));
         flags.keySet().removeIf(k -> !known.contains(k));

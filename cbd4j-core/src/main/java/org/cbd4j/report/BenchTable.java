@@ -10,16 +10,16 @@ import java.util.Set;
 
 /**
  * The results of a bench grid: one CSV row per cell, and Markdown tables in the layout of the
- * CBD paper (per attack, CA / ASR under every defense; then RA and DER; then detection), with
+ * CBD paper (per attack, CA / ASR under every defense; then RA, DER and RIR; then detection), with
  * mean ± sample standard deviation over seeds.
  */
 public final class BenchTable {
 
-    /** One finished (or failed) cell; {@code metrics} is its summary (ca, asr, ra, der, detection_*). */
+    /** One finished (or failed) cell; {@code metrics} is its summary (ca, asr, ra, der, rir, detection_*). */
     public record Row(String dataset, String attack, String defense, long seed, String status, Map<String, Object> metrics,
             String runDir) {}
 
-    static final List<String> METRICS = List.of("ca", "asr", "ra", "der", "detection_auroc", "detection_precision",
+    static final List<String> METRICS = List.of("ca", "asr", "ra", "der", "rir", "detection_auroc", "detection_precision",
             "detection_recall", "flagged", "wall_seconds");
 
     /** Metrics in percent (two decimals); the others are fractions (three). */
@@ -54,7 +54,7 @@ public final class BenchTable {
             rows.stream().filter(r -> r.dataset().equals(d)).forEach(r -> byAttack.computeIfAbsent(r.attack(), k -> new ArrayList<>()).add(r));
             sb.append("## ").append(d).append("\n\n");
             table(sb, "CA / ASR (%)", byAttack, defenses, List.of("ca", "asr"));
-            table(sb, "RA (%) / DER", byAttack, defenses, List.of("ra", "der"));
+            table(sb, "RA (%) / DER / RIR", byAttack, defenses, List.of("ra", "der", "rir"));
             table(sb, "Detection AUROC / precision / recall of the flagged samples", byAttack, defenses,
                     List.of("detection_auroc", "detection_precision", "detection_recall"));
         }

@@ -19,6 +19,30 @@ public final class Json {
         AtomicFiles.write(file, MAPPER.writeValueAsBytes(value));
     }
 
+    /**
+     * A copy of {@code value} with every non-finite number inside its maps and lists replaced by
+     * null: JSON has no NaN, and a figure that does not apply is written as null.
+     */
+    public static Object finite(Object value) {
+        if (value instanceof Double d) {
+            return Double.isFinite(d) ? d : null;
+        }
+        if (value instanceof Float f) {
+            return Float.isFinite(f) ? f : null;
+        }
+        if (value instanceof java.util.Map<?, ?> m) {
+            java.util.Map<Object, Object> out = new java.util.LinkedHashMap<>();
+            m.forEach((k, v) -> out.put(k, finite(v)));
+            return out;
+        }
+        if (value instanceof java.util.List<?> l) {
+            java.util.List<Object> out = new java.util.ArrayList<>();
+            l.forEach(v -> out.add(finite(v)));
+            return out;
+        }
+        return value;
+    }
+
     /** Reads a JSON file into a tree, with a one-line error naming the file. */
     public static JsonNode read(Path file) throws IOException {
         try {

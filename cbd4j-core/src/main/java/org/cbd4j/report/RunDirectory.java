@@ -80,8 +80,9 @@ public final class RunDirectory {
         AtomicFiles.write(file(RUN_CONFIG), "# " + comment + "\n" + Json.yaml(flags));
     }
 
+    /** Writes {@code summary.json}; a non-finite number anywhere in it is written as null. */
     public void writeSummary(Map<String, Object> summary) throws IOException {
-        Json.write(file("summary.json"), summary);
+        Json.write(file("summary.json"), Json.finite(summary));
     }
 
     /** One index per line under a header. */
@@ -113,17 +114,22 @@ public final class RunDirectory {
         }
     }
 
-    /** Per-sample CSV: index, label, poisoned, suspicion (if any) and each extra column. */
-    public void writeSampleScores(int[] labels, boolean[] poisoned, float[] suspicion, Map<String, float[]> columns)
-            throws IOException {
-        StringBuilder sb = new StringBuilder("index,label,poisoned");
+    /**
+     * Per-sample CSV: index, source, label, poisoned, suspicion (if any) and each extra column.
+     * {@code source} is where the sample came from ({@code sources}; empty for generated data
+     * without ids), quoted as CSV when it holds a comma, quote or line break.
+     */
+    public void writeSampleScores(int[] labels, String[] sources, boolean[] poisoned, float[] suspicion,
+            Map<String, float[]> columns) throws IOException {
+        StringBuilder sb = new StringBuilder("index,source,label,poisoned");
         if (suspicion != null) {
             sb.append(",suspicion");
         }
         columns.keySet().forEach(c -> sb.append(',').append(c));
         sb.append('\n');
         for (int i = 0; i < labels.length; i++) {
-            sb.append(i).append(',').append(labels[i]).append(',').append(poisoned[i] ? 1 : 0);
+            sb.append(i).append(',').append(sources == null ? "" : csvField(sources[i])).append(',').append(labels[i])
+                    .append(',').append(poisoned[i] ? 1 : 0);
             if (suspicion != null) {
                 sb.append(',').append(String.format(Locale.ROOT, "%.6g", suspicion[i]));
             }
@@ -159,6 +165,15 @@ public final class RunDirectory {
         } finally {
             Directories.deleteTree(tmp);
         }
+    }
+
+    /** A CSV field, quoted when it must be (RFC 4180). */
+    static String csvField(String s) {
+        if (s == null) {
+            return "";
+        }
+        return s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r")
+                ? '"' + s.replace("\"", "\"\"") + '"' : s;
     }
 
     private static boolean isEmpty(Path dir) throws IOException {

@@ -48,6 +48,22 @@ class AttackRulesTest {
     }
 
     @Test
+    void poisonedSamplesKeepTheSourceIdOfTheImageTheyWereMadeFrom() {
+        ImageDataset plain = random(40, 1, 3);
+        String[] ids = new String[40];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = "class-" + plain.label(i) + "/" + i + ".png";
+        }
+        ImageDataset train = plain.withSources(ids);
+        for (Attack a : new Attack[] {new BadNets(), new NoAttack(), new WaNet(wanetWith(0.5, 2))}) {
+            PoisonedData pd = a.poison(train, random(8, 1, 4), ONE);
+            assertEquals(train.size(), pd.train().size(), a.name() + " adds no samples");
+            assertArrayEquals(ids, pd.train().sources(), a.name() + ": a stamped image is still the same file");
+        }
+        assertEquals(null, new BadNets().poison(plain, random(8, 1, 4), ONE).train().sources(), "none stay none");
+    }
+
+    @Test
     void blendIsTheRoundedWeightedMeanWithThePatternFile() throws Exception {
         byte[] pattern = new byte[3 * 64];
         new Random(99).nextBytes(pattern);

@@ -42,6 +42,19 @@ class CifarBinaryReaderTest {
         assertEquals(a[1 + 1024] & 0xFF, d.pixel(0, 1, 0, 0));
         // Last blue pixel of the second image.
         assertEquals(b[3072] & 0xFF, d.pixel(1, 2, 31, 31));
+        assertArrayEquals(new String[] {"data_batch_1.bin#0", "data_batch_1.bin#1"}, d.sources());
+    }
+
+    @Test
+    void sourceIdsNameTheBatchFileAndTheRecordInIt() throws IOException {
+        Files.write(dir.resolve("data_batch_1.bin"), record(1, 1));
+        byte[] two = new byte[2 * CifarBinaryReader.RECORD];
+        System.arraycopy(record(2, 2), 0, two, 0, CifarBinaryReader.RECORD);
+        System.arraycopy(record(3, 3), 0, two, CifarBinaryReader.RECORD, CifarBinaryReader.RECORD);
+        Files.write(dir.resolve("data_batch_2.bin"), two);
+        ImageDataset d = CifarBinaryReader.read(CifarBinaryReader.trainFiles(dir));
+        assertArrayEquals(new int[] {1, 2, 3}, d.labels());
+        assertArrayEquals(new String[] {"data_batch_1.bin#0", "data_batch_2.bin#0", "data_batch_2.bin#1"}, d.sources());
     }
 
     @Test

@@ -45,6 +45,14 @@ class IdxReaderTest {
         ImageDataset d = IdxReader.read(img(IdxFiles.gzip(IdxFiles.images(0x803, 2, 2, 3, pixels))),
                 lab(IdxFiles.gzip(IdxFiles.labels(0x801, 2, labelBytes))), 10);
         assertArrayEquals(pixels, d.pixels());
+        assertArrayEquals(new String[] {"img#0", "img#1"}, d.sources());
+    }
+
+    @Test
+    void eachImageIsNamedByItsFileWithoutGzAndItsPositionThere() throws IOException {
+        Path images = IdxFiles.write(dir, "train-images-idx3-ubyte.gz", IdxFiles.gzip(IdxFiles.images(0x803, 2, 2, 3, pixels)));
+        ImageDataset d = IdxReader.read(images, lab(IdxFiles.labels(0x801, 2, labelBytes)), 10);
+        assertArrayEquals(new String[] {"train-images-idx3-ubyte#0", "train-images-idx3-ubyte#1"}, d.sources());
     }
 
     private String error(byte[] images, byte[] labels) throws IOException {

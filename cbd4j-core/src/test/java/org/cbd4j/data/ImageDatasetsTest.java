@@ -61,6 +61,13 @@ class ImageDatasetsTest {
             assertEquals(10 * (c + 1), s.train().pixel(i, 2, 7, 7), "a solid image stays solid after resizing");
         }
         assertArrayEquals(new int[] {0, 1, 2}, s.test().labels());
+        // Every image names its file relative to the data directory.
+        assertEquals("Final_Training/Images/00000/00000_00000.ppm", s.train().source(0));
+        assertEquals("Final_Training/Images/00002/00003_00000.ppm", s.train().source(11));
+        assertEquals("Final_Test/Images/00001.ppm", s.test().source(1));
+        for (int i = 0; i < s.train().size(); i++) {
+            assertTrue(Files.isRegularFile(tmp.resolve("gtsrb").resolve(s.train().source(i))), s.train().source(i));
+        }
     }
 
     @Test
@@ -117,6 +124,7 @@ class ImageDatasetsTest {
         assertArrayEquals(new int[] {0, 0, 1, 1}, r.images().labels());
         assertEquals(50, r.images().pixel(0, 0, 1, 1));
         assertEquals(200, r.images().pixel(2, 0, 3, 3));
+        assertArrayEquals(new String[] {"ant/b.PNG", "ant/c.png", "zebra/a.png", "zebra/d.bmp"}, r.images().sources());
 
         Path broken = root.resolve("zebra/e.jpg");
         Files.writeString(broken, "not really a jpeg");
@@ -125,6 +133,7 @@ class ImageDatasetsTest {
         ImageFolderReader.Result skipped = ImageFolderReader.read(root, 4, 3, true);
         assertEquals(java.util.List.of(broken.toString()), skipped.skipped());
         assertEquals(4, skipped.images().size());
+        assertArrayEquals(r.images().sources(), skipped.images().sources(), "a skipped file has no row, the others keep theirs");
         assertEquals(3, skipped.images().channels());
     }
 
@@ -143,6 +152,48 @@ class ImageDatasetsTest {
         assertArrayEquals(s1.test().pixels(), again.test().pixels(), "same seed, same split");
         TrainTestSplit other = r.load("folder", root, 2, new DataOptions(8, 1, false));
         assertTrue(!java.util.Arrays.equals(s1.test().pixels(), other.test().pixels()), "another seed, another split");
+        // The split keeps each image's file: grey level i is a/i.png, 100 + i is b/i.png.
+        for (ImageDataset part : java.util.List.of(s1.train(), s1.test())) {
+            for (int i = 0; i < part.size(); i++) {
+                int grey = part.pixel(i, 0, 3, 3);
+                assertEquals(grey < 100 ? "a/" + grey + ".png" : "b/" + (grey - 100) + ".png", part.source(i));
+            }
+        }
+    }
+
+    @Test
+    void aFolderWithTrainAndTestNamesFilesFromTheDataDirectory() throws Exception {
+        Path root = tmp.resolve("f3");
+        png(root.resolve("train/a/x.png"), 10);
+        png(root.resolve("train/b/y.png"), 20);
+        png(root.resolve("test/a/z.png"), 30);
+        png(root.resolve("test/b/w.png"), 40);
+        DatasetResolver r = new DatasetResolver(tmp.resolve("cache"), "http://127.0.0.1:9/", false, tmp.resolve("none"));
+        TrainTestSplit s = r.load("folder", root, 1, new DataOptions(8, 1, false));
+        assertArrayEquals(new String[] {"train/a/x.png", "train/b/y.png"}, s.train().sources());
+        assertArrayEquals(new String[] {"test/a/z.png", "test/b/w.png"}, s.test().sources());
+    }
+
+    @Test
+    void sourceIdsFollowTheImagesThroughSubsetsSelectionsAndLimits() {
+        int[] labels = new int[40];
+        byte[] px = new byte[40];
+        String[] ids = new String[40];
+        for (int i = 0; i < 40; i++) {
+            labels[i] = i % 4;
+            px[i] = (byte) i;
+            ids[i] = "img-" + i;
+        }
+        ImageDataset d = new ImageDataset(px, labels, 1, 1, 1, 4, ids);
+        // The pixel names the original index, so each kept image must carry that index's id.
+        for (ImageDataset part : java.util.List.of(d.subset(10, 3), d.select(new int[] {7, 2, 31}), d.limit(5))) {
+            for (int i = 0; i < part.size(); i++) {
+                assertEquals("img-" + part.pixel(i, 0, 0, 0), part.source(i));
+            }
+        }
+        assertArrayEquals(new String[] {"img-7", "img-2", "img-31"}, d.select(new int[] {7, 2, 31}).sources());
+        assertEquals(null, new ImageDataset(px, labels, 1, 1, 1, 4).source(3), "generated data has no source ids");
+        assertThrows(IllegalArgumentException.class, () -> new ImageDataset(px, labels, 1, 1, 1, 4, new String[3]));
     }
 
     @Test

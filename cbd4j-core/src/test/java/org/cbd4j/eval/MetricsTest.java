@@ -28,6 +28,21 @@ class MetricsTest {
     }
 
     @Test
+    void rirFollowsBackdoorBenchsDefinition() {
+        // RA 2 -> 85 (gain 0.83), CA 90 -> 88 (drop 0.02): (0.83 - 0.02 + 1) / 2 = 0.905
+        assertEquals(0.905, Metrics.rir(90, 2, 88, 85), 1e-9);
+        // RA falls (60 -> 50) and CA rises (80 -> 85): both max(0, .) terms are clipped to 0 -> 0.5
+        assertEquals(0.5, Metrics.rir(80, 60, 85, 50), 1e-9);
+        // Only the RA term clipped: RA 70 -> 40, CA 90 -> 80 (drop 0.1): (0 - 0.1 + 1) / 2 = 0.45
+        assertEquals(0.45, Metrics.rir(90, 70, 80, 40), 1e-9);
+        // Only the CA term clipped: RA 10 -> 30 (gain 0.2), CA 70 -> 75: (0.2 - 0 + 1) / 2 = 0.6
+        assertEquals(0.6, Metrics.rir(70, 10, 75, 30), 1e-9);
+        // The extremes: RA 0 -> 100 at no CA cost is 1; CA 100 -> 0 with no RA gain is 0
+        assertEquals(1.0, Metrics.rir(90, 0, 90, 100), 1e-9);
+        assertEquals(0.0, Metrics.rir(100, 50, 0, 50), 1e-9);
+    }
+
+    @Test
     void aurocCountsPairsAndTiesHalf() {
         // pos scores 0.9, 0.3; neg 0.8, 0.1: pairs won 3 of 4.
         assertEquals(0.75, Detection.auroc(new float[] {0.9f, 0.8f, 0.3f, 0.1f},

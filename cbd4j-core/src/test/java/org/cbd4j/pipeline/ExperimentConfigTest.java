@@ -59,6 +59,27 @@ class ExperimentConfigTest {
     }
 
     @Test
+    void anAttackIsNeverAssumedButOldRunsWithoutOneKeepTheirs() throws Exception {
+        // Today: no attack named, nothing poisoned.
+        ExperimentConfig fresh = ExperimentConfig.fromFlags(java.util.Map.of(), "o");
+        assertEquals("none", fresh.attack().name());
+        assertEquals("none", ExperimentConfig.builder().optOut(Path.of("o")).build().attack().name());
+        // A config.json written when the default was badnets and that does not name its attack
+        // (flat record, and the nested form) still runs badnets when resumed or re-evaluated.
+        ObjectNode node = flat();
+        node.remove("attack");
+        assertEquals("badnets", ExperimentConfig.fromJson(node).attack().name());
+        JsonNode nested = Json.MAPPER.valueToTree(ExperimentConfig.builder().optAttack("blend").optOut(Path.of("o"))
+                .build().toJson());
+        assertEquals("blend", ExperimentConfig.fromJson(nested).attack().name(), "a named attack is kept");
+        ((ObjectNode) nested.get("attack")).remove("attack");
+        assertEquals("badnets", ExperimentConfig.fromJson(nested).attack().name());
+        // A recorded none stays none.
+        JsonNode clean = Json.MAPPER.valueToTree(fresh.toJson());
+        assertEquals("none", ExperimentConfig.fromJson(clean).attack().name());
+    }
+
+    @Test
     void theNestedFormRoundTripsAndOtherFormatsAreRefused() throws Exception {
         ExperimentConfig c = ExperimentConfig.builder().optAttack("trojan").opt("trojan-size", 5).optDefense("abl")
                 .opt("abl-gamma", 0.4).optEpochs(3).optOut(Path.of("runs/r")).build();

@@ -22,6 +22,22 @@ class BenchTableTest {
     }
 
     @Test
+    void rirStandsBesideDerInTheCsvAndTheTables() {
+        List<BenchTable.Row> rows = List.of(
+                new BenchTable.Row("fashion-mnist", "badnets", "none", 0, "done", Map.of("ca", 90.0, "asr", 100.0, "ra", 0.0), "d"),
+                new BenchTable.Row("fashion-mnist", "badnets", "cbd", 0, "done",
+                        Map.of("ca", 88.0, "asr", 2.0, "ra", 85.0, "der", 0.98, "rir", 0.915), "d"));
+        String csv = BenchTable.csv(rows);
+        List<String> head = List.of(csv.lines().findFirst().orElseThrow().split(","));
+        assertEquals(head.indexOf("der") + 1, head.indexOf("rir"), csv);
+        String[] cbd = csv.lines().skip(2).findFirst().orElseThrow().split(",");
+        assertEquals("0.915", cbd[head.indexOf("rir")], csv);
+        String md = BenchTable.markdown(rows, List.of("none", "cbd"));
+        assertTrue(md.contains("**RA (%) / DER / RIR**"), md);
+        assertTrue(md.contains("| badnets | 0.00 / - / - | 85.00 / 0.980 / 0.915 |"), md);
+    }
+
+    @Test
     void markdownShowsMeanPlusMinusStdPerDefense() {
         List<BenchTable.Row> rows = List.of(row("none", 0, 90, 100), row("none", 1, 92, 98), row("cbd", 0, 88, 2),
                 new BenchTable.Row("fashion-mnist", "badnets", "cbd", 1, "failed: diverged", Map.of(), "d"));
