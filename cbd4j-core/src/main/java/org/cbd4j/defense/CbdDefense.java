@@ -3,6 +3,7 @@ package org.cbd4j.defense;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -191,7 +192,8 @@ public final class CbdDefense implements Defense {
             if (cbd.autoFbEpochs()) {
                 stage1Done[0] = o.captured() ? 1 : 0;
             }
-            gateOn[0] = o.lowMinority() ? 1 : 0; // saved with the epoch, so a resumed run keeps the decision
+            // saved with the epoch, so a resumed run keeps the decision
+            gateOn[0] = o.lowMinority() || !capture.confirmedSplitClasses().isEmpty() ? 1 : 0;
             ctx.checkpointer().save("f_B", e + 1, state);
         }
         if (cbd.autoFbEpochs()) {
@@ -201,7 +203,9 @@ public final class CbdDefense implements Defense {
                     + "with a low group under half of the data in two consecutive epochs, its share changing by at most "
                     + FbCapture.SETTLED_RATIO + "x, or when the same class's median ln(l_B) is more than "
                     + FbCapture.ANOMALY + " scaled MADs below the median class in " + FbCapture.CONFIRM
-                    + " consecutive epochs; at least " + FbCapture.CONFIRM + " epochs, at most " + fbMax);
+                    + " consecutive epochs, or when the same class's own ln(l_B) splits off a separate low minority "
+                    + "in " + FbCapture.CONFIRM + " consecutive epochs; at least " + FbCapture.CONFIRM
+                    + " epochs, at most " + fbMax);
             report.put("fb_epochs", epochs);
             report.put("fb_captured", captured);
             report.put("fb_checks", capture.history().stream().map(FbCapture.Observation::toMap).toList());
@@ -221,6 +225,12 @@ public final class CbdDefense implements Defense {
                         + "sample; the weight gate starts with the second");
             }
         }
+
+        // Every sample of these classes is a suspect: whole classes fitted anomalously well (the
+        // intervention acts on those alone) and classes whose own losses split off a low minority.
+        List<Integer> suspectClasses = new ArrayList<>(capture.confirmedConfounded());
+        capture.confirmedSplitClasses().stream().filter(c -> !suspectClasses.contains(c)).forEach(suspectClasses::add);
+        report.put("suspect_classes", suspectClasses);
 
         // Stage 2: f_C with re-weighting, the intervention and the MI penalty.
         // cbd4j weighting: f_B's loss on the un-augmented sample. Augmentation can crop a trigger
@@ -244,7 +254,7 @@ public final class CbdDefense implements Defense {
             fcLr.set(schedule.at(e));
             criticLr.set(criticSchedule.at(e));
             Map<String, Double> stats = stage2Epoch(step, fC, train, cfg, e, cbd.paperWeighting() ? null : staticLossB,
-                    weights, lastLossC, suspectSoFar, patterns, capture.confirmedConfounded(),
+                    weights, lastLossC, suspectSoFar, patterns, suspectClasses,
                     opt.weightGate() && (gateFromStart || e > 0));
             stats.put("lr", (double) fcLr.get());
             ctx.listener().epochEnd("f_C", e, fC, stats, weights.clone());
@@ -334,7 +344,7 @@ public final class CbdDefense implements Defense {
             for (boolean s : suspect) {
                 count += s ? 1 : 0;
             }
-            Messages.sayf("cbd4j: f_C epoch %d re-weights %d suspects (confounded classes %s)", epoch + 1, count,
+            Messages.sayf("cbd4j: f_C epoch %d re-weights %d suspects (every sample of classes %s)", epoch + 1, count,
                     confounded);
         } else if (staticLossB != null) {
             epochWeights = CbdWeights.epochWeights(staticLossB, lastLossC, labels, train.numClasses());

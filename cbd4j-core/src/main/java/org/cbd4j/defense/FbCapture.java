@@ -10,7 +10,7 @@ import java.util.Map;
  * Decides when stage 1 has captured the confounder, from f_B's own per-sample training losses
  * (un-augmented images, after each epoch), instead of a fixed epoch count.
  *
- * <p>Two signatures of a captured trigger, either of which stops stage 1:
+ * <p>Three signatures of a captured trigger, any of which stops stage 1:
  * <ul>
  *   <li>poison-label: the samples that carry the trigger are fitted orders of magnitude better
  *       than clean ones, so {@code ln(l_B)} over the whole set splits into two separate
@@ -23,7 +23,15 @@ import java.util.Map;
  *       no class-internal split exists, but the class as a whole is fitted anomalously well: its
  *       median {@code ln(l_B)} lies more than {@link #ANOMALY} scaled median absolute deviations
  *       below the median class, in {@link #CONFIRM} consecutive epochs (one epoch can single out
- *       a naturally easy class).</li>
+ *       a naturally easy class);</li>
+ *   <li>poison-label, seen within the target class: all-to-one poisoning puts every poisoned
+ *       sample into the target class, so once f_B has captured the trigger that class's
+ *       {@code ln(l_B)} splits into a separate low minority (the poisoned samples) and the rest
+ *       (its clean samples), in {@link #CONFIRM} consecutive epochs. A clean class splits the
+ *       other way, if at all: an easy majority and a hard minority. This catches triggers whose
+ *       samples are not fitted better than the easy clean classes, which hide them in the
+ *       whole-set split (WaNet on Fashion-MNIST: whole-set D 1.5-2.2 in eight epochs, the target
+ *       class's split D 2.3-3.6 with 81-100 % poisoned in its low group; docs/RESULTS.md).</li>
  * </ul>
  * Stage 1 runs at least {@link #CONFIRM} epochs and otherwise to its cap. On clean data a stop
  * can only come early, which costs nothing: there is nothing to capture.
@@ -59,9 +67,11 @@ public final class FbCapture {
      * @param epoch 0-based epoch of stage 1
      * @param split the mixture split of the log-losses of the whole set
      * @param confounded classes whose median log-loss is anomalously low this epoch
+     * @param splitClasses classes whose own log-losses split off a separate low minority
      * @param captured whether stage 1 stops after this epoch
      */
-    public record Observation(int epoch, Bimodal.Split split, List<Integer> confounded, boolean captured) {
+    public record Observation(int epoch, Bimodal.Split split, List<Integer> confounded, List<Integer> splitClasses,
+            boolean captured) {
 
         /** Whether the whole-set split shows a separate low minority. */
         public boolean lowMinority() {
@@ -79,6 +89,7 @@ public final class FbCapture {
             m.put("ashman_d", round(split.ashmanD()));
             m.put("separated_low_minority", lowMinority());
             m.put("confounded_classes", confounded);
+            m.put("classes_with_low_minority", splitClasses);
             m.put("captured", captured);
             return m;
         }
@@ -97,15 +108,62 @@ public final class FbCapture {
         }
         Bimodal.Split split = Bimodal.split(v);
         List<Integer> confounded = confoundedClasses(lossB, labels, numClasses);
-        boolean stable = !confounded.isEmpty();
-        for (int k = history.size() - 1, seen = 1; k >= 0 && seen < CONFIRM && stable; k--, seen++) {
-            stable = history.get(k).confounded().containsAll(confounded);
-        }
+        List<Integer> splitClasses = classesWithLowMinority(v, labels, numClasses);
+        boolean stable = !confounded.isEmpty() && confirmed(confounded, Observation::confounded);
+        boolean stableSplit = !splitClasses.isEmpty() && confirmed(splitClasses, Observation::splitClasses);
         boolean enough = history.size() + 1 >= CONFIRM;
         boolean settled = !history.isEmpty() && settled(history.get(history.size() - 1).split(), split);
-        Observation o = new Observation(epoch, split, confounded, enough && (settled || stable));
+        Observation o = new Observation(epoch, split, confounded, splitClasses,
+                enough && (settled || stable || stableSplit));
         history.add(o);
         return o;
+    }
+
+    /** Whether the previous {@code CONFIRM - 1} observations each named all of {@code classes}. */
+    private boolean confirmed(List<Integer> classes, java.util.function.Function<Observation, List<Integer>> of) {
+        if (history.size() + 1 < CONFIRM) {
+            return false;
+        }
+        for (int k = history.size() - 1; k >= history.size() - (CONFIRM - 1); k--) {
+            if (!of.apply(history.get(k)).containsAll(classes)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Classes whose own {@code ln(l_B)} splits ({@link Bimodal}) into a separate low group that is
+     * under half of the class and fitted better than most samples of the other classes (its
+     * component mean below their median): the shape all-to-one poisoning gives the target class
+     * once f_B fits the trigger. The last condition keeps out the target class before capture,
+     * when its clean samples can be the low group (on WaNet the poisoned low group lay below
+     * 84-100 % of the other classes' samples, clean low minorities below 28-80 %).
+     *
+     * @param logLoss {@code ln(l_B)} per sample, dataset order
+     */
+    public static List<Integer> classesWithLowMinority(double[] logLoss, int[] labels, int numClasses) {
+        List<Integer> out = new ArrayList<>();
+        for (int c = 0; c < numClasses; c++) {
+            int inClass = 0;
+            for (int y : labels) {
+                inClass += y == c ? 1 : 0;
+            }
+            double[] own = new double[inClass];
+            double[] others = new double[labels.length - inClass];
+            for (int i = 0, a = 0, b = 0; i < labels.length; i++) {
+                if (labels[i] == c) {
+                    own[a++] = logLoss[i];
+                } else {
+                    others[b++] = logLoss[i];
+                }
+            }
+            Bimodal.Split split = Bimodal.split(own);
+            if (lowMinority(split) && others.length > 0 && split.lowMean() < median(others)) {
+                out.add(c);
+            }
+        }
+        return out;
     }
 
     /** Max/min ratio of two consecutive low-group shares that counts as the same group. */
@@ -195,31 +253,59 @@ public final class FbCapture {
         return out;
     }
 
+    /**
+     * The classes whose own losses split off a low minority in each of the last {@link #CONFIRM}
+     * observations: the likely target classes of a poison-label attack, whose samples are all
+     * re-weighted (against the class's clean reference) from f_C's first epoch.
+     */
+    public List<Integer> confirmedSplitClasses() {
+        if (history.size() < CONFIRM) {
+            return List.of();
+        }
+        List<Integer> out = new ArrayList<>(history.get(history.size() - 1).splitClasses());
+        for (int k = history.size() - CONFIRM; k < history.size() - 1; k++) {
+            out.retainAll(history.get(k).splitClasses());
+        }
+        return out;
+    }
+
     /** Every observation so far. */
     public List<Observation> history() {
         return history;
     }
 
-    /** Restores the per-epoch confounded classes of a resumed run (one bit per class). */
-    public void restore(float[] confoundedBits) {
+    /**
+     * Restores the per-epoch class findings of a resumed run: per class, 1 = confounded, 2 = low
+     * minority within the class, 3 = both (checkpoints older than the class split hold only 1).
+     */
+    public void restore(float[] classFlags) {
         history.clear();
-        for (int e = 0; e < confoundedBits.length / Math.max(1, numClasses); e++) {
+        for (int e = 0; e < classFlags.length / Math.max(1, numClasses); e++) {
             List<Integer> conf = new ArrayList<>();
+            List<Integer> split = new ArrayList<>();
             for (int c = 0; c < numClasses; c++) {
-                if (confoundedBits[e * numClasses + c] > 0.5f) {
+                int bits = Math.round(classFlags[e * numClasses + c]);
+                if ((bits & 1) != 0) {
                     conf.add(c);
                 }
+                if ((bits & 2) != 0) {
+                    split.add(c);
+                }
             }
-            history.add(new Observation(e, new Bimodal.Split(Double.NaN, 0, 0, Double.NaN, Double.NaN, 0), conf, false));
+            history.add(new Observation(e, new Bimodal.Split(Double.NaN, 0, 0, Double.NaN, Double.NaN, 0), conf, split,
+                    false));
         }
     }
 
-    /** The per-epoch confounded classes as bits, for a checkpoint. */
+    /** The per-epoch class findings as numbers (see {@link #restore}), for a checkpoint. */
     public float[] flags() {
         float[] f = new float[history.size() * numClasses];
         for (int e = 0; e < history.size(); e++) {
             for (int c : history.get(e).confounded()) {
-                f[e * numClasses + c] = 1f;
+                f[e * numClasses + c] += 1f;
+            }
+            for (int c : history.get(e).splitClasses()) {
+                f[e * numClasses + c] += 2f;
             }
         }
         return f;

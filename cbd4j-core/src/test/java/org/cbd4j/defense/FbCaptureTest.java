@@ -117,4 +117,81 @@ class FbCaptureTest {
         int[] y = labels();
         assertTrue(FbCapture.confoundedClasses(clean(r, y), y, K).isEmpty());
     }
+
+    /**
+     * All-to-one poisoning as seen inside the target class: 45 % of class 0 are relabelled images
+     * of other classes. Before capture they are its hard part; once f_B fits the trigger they are
+     * a separate low minority, fitted better than any other class. Class means spread from -2 to
+     * -10 make the whole set one continuum, as WaNet's losses were on Fashion-MNIST.
+     */
+    @Test
+    void theTargetClassSplitsOffALowMinorityOnlyOnceTheTriggerIsFitted() {
+        int n = 20_000;
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = i % K;
+        }
+        Random r = new Random(6);
+        FbCapture rule = new FbCapture(y, K);
+        for (int e = 0; e < 3; e++) {
+            float[] l = new float[n];
+            int seen = 0;
+            for (int i = 0; i < n; i++) {
+                double mean = -1 - y[i];
+                if (y[i] == 0) {
+                    boolean poisoned = seen++ % 20 < 9;
+                    mean = poisoned ? (e == 0 ? 1.5 : -11) : -1;
+                }
+                l[i] = (float) Math.exp(mean + r.nextGaussian());
+            }
+            FbCapture.Observation o = rule.observe(e, l);
+            assertEquals(e == 0 ? List.of() : List.of(0), o.splitClasses(), o.toMap().toString());
+            assertEquals(e == 2, o.captured(), "two epochs of the split are needed: " + o.toMap());
+        }
+        assertEquals(List.of(0), rule.confirmedSplitClasses());
+        assertTrue(rule.confirmedConfounded().isEmpty(), "a split class is not a whole-class confounder");
+    }
+
+    @Test
+    void cleanClassesWithAnEasyMajorityAreNotNamedAsSplit() {
+        // An easy majority and a hard minority (shirts among T-shirts): the split runs the other way.
+        Random r = new Random(7);
+        int[] y = labels();
+        float[] l = clean(r, y);
+        for (int i = 0; i < N; i++) {
+            if (y[i] == 6) {
+                l[i] = (float) Math.exp((i / K) % 4 == 0 ? 1.0 : -6 + r.nextGaussian());
+            }
+        }
+        double[] v = new double[N];
+        for (int i = 0; i < N; i++) {
+            v[i] = Math.log(l[i] + 1e-8);
+        }
+        assertTrue(FbCapture.classesWithLowMinority(v, y, K).isEmpty());
+    }
+
+    @Test
+    void classFindingsSurviveACheckpoint() {
+        Random r = new Random(8);
+        int[] y = labels();
+        FbCapture rule = new FbCapture(y, K);
+        for (int e = 0; e < 2; e++) {
+            float[] l = clean(r, y);
+            int seen = 0;
+            for (int i = 0; i < N; i++) {
+                if (y[i] == 0 && seen++ % 3 == 0) {
+                    l[i] = (float) Math.exp(-12 + r.nextGaussian());
+                }
+                if (y[i] == 4) {
+                    l[i] = (float) Math.exp(-9 + r.nextGaussian());
+                }
+            }
+            rule.observe(e, l);
+        }
+        FbCapture resumed = new FbCapture(y, K);
+        resumed.restore(rule.flags());
+        assertEquals(List.of(0), resumed.confirmedSplitClasses());
+        assertEquals(List.of(4), resumed.confirmedConfounded());
+        assertEquals(rule.confirmedSplitClasses(), resumed.confirmedSplitClasses());
+    }
 }
