@@ -15,14 +15,17 @@ package org.cbd4j.defense;
  * @param weightGate re-weight only the suspects of each f_C epoch (the separated minority of
  *     ln l_C - ln l_B, and the confounded classes); every other sample keeps weight 1
  *     ({@link CbdWeights#gated}) [on; false in configs written before it existed]
+ * @param fbLastLoss weigh with f_B's loss after its last stage-1 epoch instead of each
+ *     sample's lowest loss over the stage-1 epochs (an ablation switch) [off; on in configs
+ *     written before it existed]
  */
 public record CbdOptions(int fbMaxEpochs, boolean batchWeights, boolean intervention, double interventionRate,
-        int inversionSteps, boolean weightGate) {
+        int inversionSteps, boolean weightGate, boolean fbLastLoss) {
 
-    public static final CbdOptions DEFAULTS = new CbdOptions(8, false, true, 0.5, 200, true);
+    public static final CbdOptions DEFAULTS = new CbdOptions(8, false, true, 0.5, 200, true, false);
 
     /** What runs recorded before these options existed did: batch weights, no intervention, no gate. */
-    public static final CbdOptions LEGACY = new CbdOptions(8, true, false, 0.5, 200, false);
+    public static final CbdOptions LEGACY = new CbdOptions(8, true, false, 0.5, 200, false, true);
 
     /** Names the first invalid option by its flag. */
     public CbdOptions validate() {
