@@ -43,6 +43,7 @@ public final class Main implements Runnable {
         cl.addSubcommand("train", TrainCommand.commandLine());
         cl.addSubcommand("poison", PoisonCommand.commandLine());
         cl.addSubcommand("eval", new CommandLine(new EvalCommand()));
+        cl.addSubcommand("predict", new CommandLine(new PredictCommand()));
         cl.addSubcommand("bench", new CommandLine(new BenchCommand()));
         cl.addSubcommand("bench-speed", new CommandLine(new BenchSpeedCommand()));
         cl.addSubcommand("list", new CommandLine(new ListCommand()));

@@ -46,11 +46,7 @@ public final class ImageFolderReader {
         if (!Files.isDirectory(root)) {
             throw new DatasetFormatException(root, "is not a directory of class folders");
         }
-        List<Path> classDirs;
-        try (Stream<Path> s = Files.list(root)) {
-            classDirs = s.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
-                    .filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
-        }
+        List<Path> classDirs = classDirs(root);
         if (classDirs.isEmpty()) {
             throw new DatasetFormatException(root, "has no class folders (expected root/<class>/<images>)");
         }
@@ -106,13 +102,27 @@ public final class ImageFolderReader {
                 keptSources.toArray(new String[0])), classes, skipped);
     }
 
+    /** The class folders of {@code root}, sorted by name: label i is the i-th. */
+    static List<Path> classDirs(Path root) throws IOException {
+        try (Stream<Path> s = Files.list(root)) {
+            return s.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
+                    .filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
+        }
+    }
+
+    /** The class names {@link #read} gives {@code root}'s labels: its class folders' names, sorted. */
+    public static List<String> classNames(Path root) throws IOException {
+        return classDirs(root).stream().map(p -> p.getFileName().toString()).toList();
+    }
+
     /** {@code file}'s path relative to {@code base}, '/'-separated on every platform. */
     static String sourceId(Path base, Path file) {
         Path rel = base.toAbsolutePath().normalize().relativize(file.toAbsolutePath().normalize());
         return rel.toString().replace(rel.getFileSystem().getSeparator(), "/");
     }
 
-    static boolean isImage(Path f) {
+    /** Whether {@code f} has an image file extension this reader takes (case-insensitive). */
+    public static boolean isImage(Path f) {
         String n = f.getFileName().toString();
         int dot = n.lastIndexOf('.');
         return dot > 0 && EXTENSIONS.contains(n.substring(dot + 1).toLowerCase(Locale.ROOT));

@@ -2,6 +2,7 @@ package org.cbd4j.model;
 
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -86,6 +87,24 @@ public final class Network implements AutoCloseable {
         Files.createDirectories(dir);
         properties.forEach(model::setProperty);
         model.save(dir, model.getName());
+    }
+
+    /**
+     * Every parameter (BatchNorm running statistics included) as safetensors, keyed by DJL's
+     * parameter name ({@code block.getParameters()}), little-endian float32 as the format has it;
+     * DJL's {@code NDList.encode(SAFETENSORS)} writes it and {@code NDList.decode} reads it back.
+     */
+    public byte[] safetensors() {
+        try (NDManager scope = manager().newSubManager()) {
+            NDList list = new NDList();
+            for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : block.getParameters()) {
+                NDArray a = p.getValue().getArray().duplicate();
+                a.attach(scope);
+                a.setName(p.getKey());
+                list.add(a);
+            }
+            return list.encode(NDList.Encoding.SAFETENSORS);
+        }
     }
 
     public String name() {

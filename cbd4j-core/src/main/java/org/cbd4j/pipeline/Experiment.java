@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.cbd4j.attack.PoisonedData;
+import org.cbd4j.data.ClassNames;
 import org.cbd4j.data.DatasetResolver;
 import org.cbd4j.data.TrainTestSplit;
 import org.cbd4j.defense.CbdDefense;
@@ -24,6 +25,7 @@ import org.cbd4j.eval.Detection;
 import org.cbd4j.eval.Evaluator;
 import org.cbd4j.eval.Metrics;
 import org.cbd4j.model.Network;
+import org.cbd4j.model.ServingSpec;
 import org.cbd4j.report.MetricsCsv;
 import org.cbd4j.report.Provenance;
 import org.cbd4j.report.RunDirectory;
@@ -295,6 +297,7 @@ public final class Experiment {
             for (Network aux : result.auxiliary().values()) {
                 run.saveModel(aux, prov);
             }
+            run.writeServing(servingSpec(cfg, split.test(), result.model().name()));
             Map<String, float[]> columns = new LinkedHashMap<>(result.sampleColumns());
             if (result.flagged() != null) {
                 float[] f = new float[mask.length];
@@ -307,6 +310,20 @@ public final class Experiment {
         }
         run.writeSummary(out.summary(train.size(), split.source()));
         return out;
+    }
+
+    /**
+     * What DJL needs to load this run's models: the architecture, the shape and class names of
+     * {@code data}, whether images are resized to it (folder and GTSRB data were), and the default
+     * network {@code defaultModel}.
+     */
+    public static ServingSpec servingSpec(ExperimentConfig cfg, org.cbd4j.data.ImageDataset data, String defaultModel)
+            throws IOException {
+        String dataset = cfg.data().dataset();
+        Path dir = cfg.data().dir() == null ? null : Path.of(cfg.data().dir());
+        boolean resize = dataset.equals("folder") || dataset.equals("gtsrb");
+        return new ServingSpec(cfg.training().model(), data.numClasses(), data.channels(), data.height(), data.width(),
+                resize, ClassNames.of(dataset, dir, data.numClasses()), defaultModel);
     }
 
     private static DefenseResult runDefense(ExperimentConfig cfg, DefenseContext ctx) throws IOException {

@@ -12,7 +12,8 @@ import org.cbd4j.model.Network;
 /**
  * The directory one run writes: {@code config.json} (resolved config + provenance),
  * {@code metrics.csv}, {@code summary.json}, {@code poisoned_indices.csv},
- * {@code sample_scores.csv} and {@code models/}.
+ * {@code sample_scores.csv} and {@code models/} (each network's {@code .params} and
+ * {@code .safetensors}, plus {@code serving.properties} and {@code synset.txt} for DJL).
  */
 public final class RunDirectory {
 
@@ -153,6 +154,7 @@ public final class RunDirectory {
         try {
             try {
                 net.save(tmp, provenance.asModelProperties());
+                Files.write(tmp.resolve(net.name() + ".safetensors"), net.safetensors());
             } catch (IOException e) {
                 throw new IOException("cannot save model " + net.name() + " into " + models + ": " + e.getMessage(), e);
             }
@@ -165,6 +167,17 @@ public final class RunDirectory {
         } finally {
             Directories.deleteTree(tmp);
         }
+    }
+
+    /**
+     * Writes {@code models/serving.properties} and {@code models/synset.txt}, which make the
+     * directory loadable by DJL's {@code Criteria} ({@link org.cbd4j.model.Cbd4jBlockFactory}).
+     */
+    public void writeServing(org.cbd4j.model.ServingSpec spec) throws IOException {
+        Path models = file("models");
+        Files.createDirectories(models);
+        AtomicFiles.write(models.resolve(org.cbd4j.model.ServingSpec.SYNSET), spec.synset());
+        AtomicFiles.write(models.resolve(org.cbd4j.model.ServingSpec.PROPERTIES), spec.properties());
     }
 
     /** A CSV field, quoted when it must be (RFC 4180). */

@@ -43,7 +43,15 @@ public final class Batches {
             buf.put(one);
         }
         buf.flip();
-        NDArray raw = m.create(buf, new Shape(to - from, d.channels(), d.height(), d.width()), DataType.UINT8);
+        return fromUint8(m, buf, new Shape(to - from, d.channels(), d.height(), d.width()));
+    }
+
+    /**
+     * uint8 pixels (CHW planes per image) as the float32 tensor a network takes: scaled to [0, 1].
+     * Training, evaluation and prediction all go through here, so they see the same numbers.
+     */
+    public static NDArray fromUint8(NDManager m, ByteBuffer pixels, Shape shape) {
+        NDArray raw = m.create(pixels, shape, DataType.UINT8);
         return raw.toType(DataType.FLOAT32, false).divi(255f);
     }
 
