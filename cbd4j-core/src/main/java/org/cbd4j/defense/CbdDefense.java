@@ -240,10 +240,10 @@ public final class CbdDefense implements Defense {
         // cbd4j weighting: f_B's loss on the un-augmented sample. Augmentation can crop a trigger
         // away; f_B then finds that poisoned sample hard, and the paper's per-batch l_B gives it a
         // large weight, teaching f_C the target label for partly triggered images.
-        float[] staticLossB = lossB != null ? lossB : Evaluator.predict(fB, train, 256).losses();
-        if (!opt.fbLastLoss() && !fbLosses.isEmpty()) {
-            staticLossB = lowestPerSample(fbLosses.values(), staticLossB.length);
-        }
+        // The per-epoch losses come back with a resumed run, so only a checkpoint older than them
+        // (or --fb-last-loss resumed past stage 1) needs f_B's pass over the data again.
+        float[] staticLossB = !opt.fbLastLoss() && !fbLosses.isEmpty() ? lowestPerSample(fbLosses.values(), train.size())
+                : lossB != null ? lossB : Evaluator.predict(fB, train, 256).losses();
         fB.block().freezeParameters(true);
         if (opt.intervention() && patterns.isEmpty()) {
             patterns.putAll(Intervention.recover(fB, train, staticLossB, capture.confirmedConfounded(),

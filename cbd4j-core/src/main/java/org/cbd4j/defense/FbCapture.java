@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Decides when stage 1 has captured the confounder, from f_B's own per-sample training losses
@@ -109,27 +110,16 @@ public final class FbCapture {
         Bimodal.Split split = Bimodal.split(v);
         List<Integer> confounded = confoundedClasses(lossB, labels, numClasses);
         List<Integer> splitClasses = classesWithLowMinority(v, labels, numClasses);
-        boolean stable = !confounded.isEmpty() && confirmed(confounded, Observation::confounded);
-        boolean stableSplit = !splitClasses.isEmpty() && confirmed(splitClasses, Observation::splitClasses);
+        boolean stable = !confounded.isEmpty() && inEachOfTheLast(CONFIRM - 1, Observation::confounded)
+                .containsAll(confounded);
+        boolean stableSplit = !splitClasses.isEmpty() && inEachOfTheLast(CONFIRM - 1, Observation::splitClasses)
+                .containsAll(splitClasses);
         boolean enough = history.size() + 1 >= CONFIRM;
         boolean settled = !history.isEmpty() && settled(history.get(history.size() - 1).split(), split);
         Observation o = new Observation(epoch, split, confounded, splitClasses,
                 enough && (settled || stable || stableSplit));
         history.add(o);
         return o;
-    }
-
-    /** Whether the previous {@code CONFIRM - 1} observations each named all of {@code classes}. */
-    private boolean confirmed(List<Integer> classes, java.util.function.Function<Observation, List<Integer>> of) {
-        if (history.size() + 1 < CONFIRM) {
-            return false;
-        }
-        for (int k = history.size() - 1; k >= history.size() - (CONFIRM - 1); k--) {
-            if (!of.apply(history.get(k)).containsAll(classes)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**
@@ -243,14 +233,7 @@ public final class FbCapture {
      * that many): the classes the intervention acts on.
      */
     public List<Integer> confirmedConfounded() {
-        if (history.size() < CONFIRM) {
-            return List.of();
-        }
-        List<Integer> out = new ArrayList<>(history.get(history.size() - 1).confounded());
-        for (int k = history.size() - CONFIRM; k < history.size() - 1; k++) {
-            out.retainAll(history.get(k).confounded());
-        }
-        return out;
+        return inEachOfTheLast(CONFIRM, Observation::confounded);
     }
 
     /**
@@ -259,12 +242,17 @@ public final class FbCapture {
      * re-weighted (against the class's clean reference) from f_C's first epoch.
      */
     public List<Integer> confirmedSplitClasses() {
-        if (history.size() < CONFIRM) {
+        return inEachOfTheLast(CONFIRM, Observation::splitClasses);
+    }
+
+    /** The classes {@code of} names in each of the last {@code epochs} observations (none before that many). */
+    private List<Integer> inEachOfTheLast(int epochs, Function<Observation, List<Integer>> of) {
+        if (history.size() < epochs) {
             return List.of();
         }
-        List<Integer> out = new ArrayList<>(history.get(history.size() - 1).splitClasses());
-        for (int k = history.size() - CONFIRM; k < history.size() - 1; k++) {
-            out.retainAll(history.get(k).splitClasses());
+        List<Integer> out = new ArrayList<>(of.apply(history.get(history.size() - 1)));
+        for (int k = history.size() - epochs; k < history.size() - 1; k++) {
+            out.retainAll(of.apply(history.get(k)));
         }
         return out;
     }
