@@ -66,6 +66,7 @@ public final class AdapBlend extends AdaptiveAttack {
     private Parts parts;
 
     AdapBlend(OptionValues options) {
+        super(COVER_RATIO, options);
         this.options = options;
         int g = options.get(GRID);
         pieces = g * g;
@@ -79,21 +80,6 @@ public final class AdapBlend extends AdaptiveAttack {
     @Override
     public String name() {
         return "adap-blend";
-    }
-
-    @Override
-    protected String prefix() {
-        return "adap_blend";
-    }
-
-    @Override
-    protected double coverRatio() {
-        return options.get(COVER_RATIO);
-    }
-
-    @Override
-    protected String coverFlag() {
-        return COVER_RATIO.flag();
     }
 
     @Override

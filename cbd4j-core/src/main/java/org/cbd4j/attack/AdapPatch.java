@@ -74,6 +74,7 @@ public final class AdapPatch extends AdaptiveAttack {
     private Parts parts;
 
     AdapPatch(OptionValues options) {
+        super(COVER_RATIO, options);
         this.options = options;
         alphas = parseAlphas(options.get(ALPHAS));
         if (options.get(PER_SAMPLE) >= alphas.length) {
@@ -106,21 +107,6 @@ public final class AdapPatch extends AdaptiveAttack {
     @Override
     public String name() {
         return "adap-patch";
-    }
-
-    @Override
-    protected String prefix() {
-        return "adap_patch";
-    }
-
-    @Override
-    protected double coverRatio() {
-        return options.get(COVER_RATIO);
-    }
-
-    @Override
-    protected String coverFlag() {
-        return COVER_RATIO.flag();
     }
 
     @Override

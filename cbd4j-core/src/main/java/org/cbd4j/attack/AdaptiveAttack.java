@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.cbd4j.data.ImageDataset;
+import org.cbd4j.method.Option;
+import org.cbd4j.method.OptionValues;
 
 /**
  * The shared shape of the adaptive attacks of Qi et al., "Revisiting the Assumption of Latent
@@ -41,14 +43,27 @@ abstract class AdaptiveAttack extends TriggerAttack {
         void stamp(byte[] pixels, int i, ImageDataset shape, int[] parts);
     }
 
-    /** Prefix of the index set and the artifacts ({@code adap_blend}). */
-    protected abstract String prefix();
+    /**
+     * Each attack declares its own cover-ratio option: the registry refuses one flag with two
+     * defaults, and the authors use 1 for Adap-Blend and 2 for Adap-Patch.
+     */
+    private final Option<Double> coverRatio;
+    private final OptionValues coverOptions;
 
-    /** Cover samples per payload sample, from the attack's own option. */
-    protected abstract double coverRatio();
+    AdaptiveAttack(Option<Double> coverRatio, OptionValues options) {
+        this.coverRatio = coverRatio;
+        this.coverOptions = options;
+    }
 
-    /** The flag that sets {@link #coverRatio}, for error messages. */
-    protected abstract String coverFlag();
+    /** Prefix of the index set and the artifacts: the name with underscores ({@code adap_blend}). */
+    protected final String prefix() {
+        return name().replace('-', '_');
+    }
+
+    /** Cover samples per payload sample. */
+    private double coverRatio() {
+        return coverOptions.get(coverRatio);
+    }
 
     /** How many parts the trigger has; valid after {@link #trigger}. */
     protected abstract int partCount();
@@ -81,7 +96,7 @@ abstract class AdaptiveAttack extends TriggerAttack {
             }
         }
         if (count > free.size()) {
-            throw new IllegalArgumentException(coverFlag() + " " + coverRatio() + " asks for " + count
+            throw new IllegalArgumentException(coverRatio.flag() + " " + coverRatio() + " asks for " + count
                     + " cover samples but only " + free.size() + " samples are neither poisoned nor of the target class");
         }
         Collections.shuffle(free, new Random(config.seed() ^ 0xC0BE8L));
