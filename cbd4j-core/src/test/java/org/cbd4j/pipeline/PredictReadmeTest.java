@@ -21,10 +21,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
 import org.cbd4j.data.DatasetWriter;
 import org.cbd4j.data.ImageDataset;
 import org.cbd4j.data.ImageFolderReader;
@@ -73,23 +70,12 @@ class PredictReadmeTest {
 
     @Test
     void theReadmeDjlExampleLoadsTheModelAndPredictsAsTheEvaluator() throws Exception {
-        Matcher m = Pattern.compile("<!-- djl-example:start -->\\s*```java\\n(.*?)```\\s*<!-- djl-example:end -->",
-                Pattern.DOTALL).matcher(ReadmeExampleTest.readme());
-        assertTrue(m.find(), "README.md has the marked DJL example");
-        String source = m.group(1);
+        ReadmeExampleTest.CompiledExample example = ReadmeExampleTest.compileExample("djl-example", tmp);
+        String source = example.source();
         assertEquals(List.of("org.cbd4j.model.Cbd4jTranslatorFactory"),
                 Pattern.compile("import (org\\.cbd4j[\\w.]*);").matcher(source).results().map(r -> r.group(1)).toList(),
                 "the example needs only DJL and cbd4j's translator");
-        Matcher cls = Pattern.compile("public class (\\w+)").matcher(source);
-        assertTrue(cls.find(), "the example declares a public class");
-        Path src = Files.createDirectories(tmp.resolve("src")).resolve(cls.group(1) + ".java");
-        Files.writeString(src, source);
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        Path classes = Files.createDirectories(tmp.resolve("classes"));
-        ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
-        int rc = javac.run(null, null, diagnostics, "-cp", classpath, "-d", classes.toString(), src.toString());
-        assertEquals(0, rc, "the example compiles:\n" + diagnostics);
+        Path classes = example.classes();
 
         int n = 40; // every 20th image: all four classes, train and test files
         List<String> args = new ArrayList<>(List.of(run.resolve("models").toString()));
@@ -102,7 +88,7 @@ class PredictReadmeTest {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()}, PredictReadmeTest.class.getClassLoader())) {
             System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
-            loader.loadClass(cls.group(1)).getMethod("main", String[].class).invoke(null, (Object) args.toArray(new String[0]));
+            loader.loadClass(example.className()).getMethod("main", String[].class).invoke(null, (Object) args.toArray(new String[0]));
         } finally {
             System.setOut(oldOut);
         }

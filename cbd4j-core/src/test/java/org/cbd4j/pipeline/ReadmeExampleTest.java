@@ -28,6 +28,32 @@ class ReadmeExampleTest {
     @TempDir
     Path tmp;
 
+    /** A README example compiled into {@code classes}: its source and its public class. */
+    record CompiledExample(String source, String className, Path classes) {}
+
+    /**
+     * Cuts the Java block between {@code <!-- MARKER:start -->} and {@code <!-- MARKER:end -->} out
+     * of README.md, writes it under {@code dir/src} and compiles it against the test classpath
+     * into {@code dir/classes}, asserting each step.
+     */
+    static CompiledExample compileExample(String marker, Path dir) throws Exception {
+        Matcher m = Pattern.compile("<!-- " + marker + ":start -->\\s*```java\\n(.*?)```\\s*<!-- " + marker + ":end -->",
+                Pattern.DOTALL).matcher(readme());
+        assertTrue(m.find(), "README.md has the example marked " + marker);
+        String source = m.group(1);
+        Matcher cls = Pattern.compile("public class (\\w+)").matcher(source);
+        assertTrue(cls.find(), "the example declares a public class");
+        Path src = Files.createDirectories(dir.resolve("src")).resolve(cls.group(1) + ".java");
+        Files.writeString(src, source);
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        Path classes = Files.createDirectories(dir.resolve("classes"));
+        ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
+        int rc = javac.run(null, null, diagnostics, "-cp", classpath, "-d", classes.toString(), src.toString());
+        assertEquals(0, rc, "the example compiles:\n" + diagnostics);
+        return new CompiledExample(source, cls.group(1), classes);
+    }
+
     /** The repository's README (tests run in the module's directory, one below it). */
     static String readme() throws Exception {
         Path here = Path.of("README.md");
@@ -36,21 +62,8 @@ class ReadmeExampleTest {
 
     @Test
     void theJavaExampleCompilesAndRunsOnAnImageFolder() throws Exception {
-        Matcher m = Pattern.compile("<!-- java-example:start -->\\s*```java\\n(.*?)```\\s*<!-- java-example:end -->",
-                Pattern.DOTALL).matcher(readme());
-        assertTrue(m.find(), "README.md has the marked Java example");
-        String source = m.group(1);
-        Matcher cls = Pattern.compile("public class (\\w+)").matcher(source);
-        assertTrue(cls.find(), "the example declares a public class");
-        Path src = Files.createDirectories(tmp.resolve("src")).resolve(cls.group(1) + ".java");
-        Files.writeString(src, source);
-
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        Path classes = Files.createDirectories(tmp.resolve("classes"));
-        ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
-        int rc = javac.run(null, null, diagnostics, "-cp", classpath, "-d", classes.toString(), src.toString());
-        assertEquals(0, rc, "the example compiles:\n" + diagnostics);
+        CompiledExample example = compileExample("java-example", tmp);
+        Path classes = example.classes();
 
         // A folder of 28x28 gray images in 4 classes (the loader holds 20 % of each class out for testing).
         DatasetWriter.write("folder", SyntheticImages.generate(400, 1, 28, 28, 5), tmp, "images");
@@ -59,7 +72,7 @@ class ReadmeExampleTest {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()}, getClass().getClassLoader())) {
             System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
-            loader.loadClass(cls.group(1)).getMethod("main", String[].class)
+            loader.loadClass(example.className()).getMethod("main", String[].class)
                     .invoke(null, (Object) new String[] {tmp.resolve("images").toString(), out.toString()});
         } finally {
             System.setOut(oldOut);
