@@ -128,7 +128,7 @@ public final class FbCapture {
      * component mean below their median): the shape all-to-one poisoning gives the target class
      * once f_B fits the trigger. The last condition keeps out the target class before capture,
      * when its clean samples can be the low group (on WaNet the poisoned low group lay below
-     * 84-100 % of the other classes' samples, clean low minorities below 28-80 %).
+     * 84-100 % of the other classes' samples, clean low minorities below 28-79 %).
      *
      * @param logLoss {@code ln(l_B)} per sample, dataset order
      */
