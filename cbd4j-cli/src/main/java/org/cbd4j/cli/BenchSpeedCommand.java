@@ -28,6 +28,9 @@ import picocli.CommandLine.Option;
         description = "Measure training throughput (img/s) or CBD epoch time on generated data.")
 final class BenchSpeedCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Mixin
+    DeviceFlag deviceFlag = new DeviceFlag();
+
     @Option(names = "--model", defaultValue = "wrn-16-1", description = "Model. Default: ${DEFAULT-VALUE}.")
     String model;
 
@@ -54,6 +57,7 @@ final class BenchSpeedCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        deviceFlag.apply();
         Engine.getInstance().setRandomSeed(0);
         ImageDataset data = SyntheticImages.generate(images, channels, size, size, 0);
         TrainConfig cfg = new TrainConfig(1, batchSize, 0.01f, 0.9f, 1e-4f,
