@@ -32,18 +32,30 @@ final class PythonYardstick {
 
     /**
      * The yardstick {@code spec} asks for: {@code off}, a Python executable, or {@code auto}
-     * ({@code python3} if it can import torch). Empty when there is none to run.
+     * ({@code python3} on the PATH, else Debian's {@code /usr/bin/python3}, whichever first can
+     * import torch: a PATH python from pyenv or a venv often cannot). Empty when there is none.
      */
     static Optional<PythonYardstick> find(String spec) {
         if (spec.equals("off")) {
             return Optional.empty();
         }
-        String exe = spec.equals("auto") ? "python3" : spec;
+        for (String exe : spec.equals("auto") ? List.of("python3", "/usr/bin/python3") : List.of(spec)) {
+            if (importsTorch(exe)) {
+                return Optional.of(new PythonYardstick(exe));
+            }
+        }
+        if (!spec.equals("auto")) {
+            throw new IllegalArgumentException("--python " + spec + ": cannot run it with torch importable");
+        }
+        return Optional.empty();
+    }
+
+    private static boolean importsTorch(String exe) {
         try {
             Process p = new ProcessBuilder(exe, "-c", "import torch").redirectErrorStream(true).start();
             p.getInputStream().readAllBytes();
-            if (p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0) {
-                return Optional.of(new PythonYardstick(exe));
+            if (p.waitFor(120, TimeUnit.SECONDS)) {
+                return p.exitValue() == 0;
             }
             p.destroyForcibly();
         } catch (IOException e) {
@@ -51,10 +63,7 @@ final class PythonYardstick {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (!spec.equals("auto")) {
-            throw new IllegalArgumentException("--python " + spec + ": cannot run it with torch importable");
-        }
-        return Optional.empty();
+        return false;
     }
 
     /** Runs the script once for {@code layout} ({@code nchw} or {@code channels-last}). */
