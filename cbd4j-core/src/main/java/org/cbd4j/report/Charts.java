@@ -39,9 +39,18 @@ public final class Charts {
      * null to fit the data. The x axis counts whole numbers (epochs).
      */
     public static String line(String id, String xLabel, String yLabel, List<Series> series, double[] yRange) {
-        double[] xr = range(series, true);
+        return line(id, xLabel, yLabel, series, null, yRange, true, true);
+    }
+
+    /**
+     * Lines over a fixed or fitted x range ({@code xRange} null), on a whole-number x axis or not,
+     * with or without point markers (a ROC curve has too many points for them).
+     */
+    public static String line(String id, String xLabel, String yLabel, List<Series> series, double[] xRange,
+            double[] yRange, boolean integerX, boolean markers) {
+        double[] xr = xRange != null ? xRange : range(series, true);
         double[] yr = yRange != null ? yRange : range(series, false);
-        Svg.Scale x = Svg.Scale.nice(xr[0], xr[1], LEFT, WIDTH - RIGHT, 6, true);
+        Svg.Scale x = Svg.Scale.nice(xr[0], xr[1], LEFT, WIDTH - RIGHT, integerX ? 6 : 5, integerX);
         Svg.Scale y = Svg.Scale.nice(yr[0], yr[1], HEIGHT - BOTTOM, TOP, 5, false);
         Svg svg = new Svg(id, WIDTH, HEIGHT, yLabel + " by " + xLabel);
         frame(svg, x, y, xLabel, yLabel);
@@ -55,7 +64,7 @@ public final class Charts {
                 py[i] = y.at(s.y()[i]);
             }
             svg.polyline(px, py, "line", s.colour());
-            for (int i = 0; i < px.length; i++) {
+            for (int i = 0; markers && i < px.length; i++) {
                 if (Double.isFinite(px[i]) && Double.isFinite(py[i])) {
                     svg.circle(px[i], py[i], 2.5, "marker", s.colour(), String.format(Locale.ROOT, "%s, %s %s: %s",
                             s.name(), xLabel, Svg.num(s.x()[i]), fmt(s.y()[i])));
@@ -100,9 +109,9 @@ public final class Charts {
         }
         if (Double.isFinite(marker)) {
             double mx = x.at(marker);
-            svg.group("threshold", null).line(mx, TOP, mx, HEIGHT - BOTTOM, "threshold")
-                    .text(Math.min(mx + 4, WIDTH - RIGHT), TOP + 12, mx + 4 > WIDTH - 120 ? "end" : "start", "note",
-                            markerLabel).end();
+            boolean right = mx > WIDTH - 140; // label left of the line near the right edge
+            svg.group("marker", null).line(mx, TOP, mx, HEIGHT - BOTTOM, "threshold")
+                    .text(right ? mx - 4 : mx + 4, TOP + 12, right ? "end" : "start", "note", markerLabel).end();
         }
         return svg.close();
     }
@@ -248,7 +257,7 @@ public final class Charts {
         double x = LEFT;
         double y = 14;
         for (int i = 0; i < names.size(); i++) {
-            double w = 18 + 6.6 * names.get(i).length() + 14;
+            double w = 16 + 6.6 * names.get(i).length() + 10;
             if (x + w > WIDTH - RIGHT && x > LEFT) {
                 x = LEFT;
                 y += 14;
