@@ -35,13 +35,20 @@ final class HeadlessChromium {
     /** The installed browser, installing it first when it is missing and that may be done here. */
     static HeadlessChromium find() {
         Path exe = onPath();
-        if (exe == null && DebianPackage.installable()) {
-            DebianPackage.install("chromium", "the HTML report's browser test needs chromium, which is not installed");
-            exe = onPath();
+        if (exe != null) {
+            return new HeadlessChromium(exe);
         }
+        if ("0".equals(System.getenv("CBD4J_ALLOW_APT"))) {
+            fail("chromium is not installed and CBD4J_ALLOW_APT=0 forbids installing it: apt-get install chromium");
+        }
+        if (!DebianPackage.installable()) {
+            fail("chromium is not installed and cannot be installed here (needs root and /usr/bin/apt-get): "
+                    + "install Debian's chromium package");
+        }
+        DebianPackage.install("chromium", "the HTML report's browser test needs chromium, which is not installed");
+        exe = onPath();
         if (exe == null) {
-            fail("chromium is not installed and could not be installed here (needs root and apt-get; CBD4J_ALLOW_APT="
-                    + System.getenv("CBD4J_ALLOW_APT") + "): run apt-get install chromium");
+            fail("chromium is not installed and apt-get install chromium did not install it (its output is above)");
         }
         return new HeadlessChromium(exe);
     }
