@@ -16,6 +16,7 @@ import org.cbd4j.pipeline.ExperimentConfig;
 import org.cbd4j.pipeline.ExperimentResult;
 import org.cbd4j.report.AtomicFiles;
 import org.cbd4j.report.BenchTable;
+import org.cbd4j.report.HtmlReport;
 import org.cbd4j.report.Json;
 import org.cbd4j.report.RunDirectory;
 import org.cbd4j.train.DivergenceException;
@@ -29,11 +30,11 @@ import picocli.CommandLine;
  * attack, seed) is built once and shared by its defenses; {@code none} runs first so that the
  * others get their DER. Running the same command again skips finished cells and continues an
  * interrupted one from its checkpoint. {@code results.csv} and {@code results.md} are rewritten
- * after every cell.
+ * after every cell, and so is the bench's {@code report.html} (each cell's run directory has its own).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Run a grid of datasets x attacks x defenses x seeds from a YAML/JSON file; "
-                + "resumable; writes results.csv and results.md (CA / ASR / RA / DER / RIR, mean ± std over seeds).")
+                + "resumable; writes results.csv, results.md (CA / ASR / RA / DER / RIR, mean ± std over seeds) and report.html.")
 final class BenchCommand implements Callable<Integer> {
 
     /** The parsed grid as written into the bench directory, to recognise the same bench on a re-run. */
@@ -117,6 +118,7 @@ final class BenchCommand implements Callable<Integer> {
             AtomicFiles.write(out.resolve("results.csv"), BenchTable.csv(rows));
             AtomicFiles.write(out.resolve("results.md"), "# cbd bench " + grid.getFileName() + "\n\n"
                     + "Per-cell budget: " + g.train() + "\n\n" + BenchTable.markdown(rows, defenseOrder(g)));
+            HtmlReport.write(out);
         }
         System.out.println("bench: " + rows.size() + " cells -> " + out.resolve("results.md"));
         if (failed > 0) {

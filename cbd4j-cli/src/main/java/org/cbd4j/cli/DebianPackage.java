@@ -6,9 +6,10 @@ import java.nio.file.Path;
 import org.cbd4j.data.DatasetResolver;
 
 /**
- * The {@code cbd} command's last resort for Fashion-MNIST: as root on Debian, install the
- * {@code dataset-fashion-mnist} package with apt-get (saying so), unless {@code CBD4J_ALLOW_APT=0}.
- * Lives in the CLI because a library should not install system packages.
+ * Installing a missing Debian package as a last resort: as root on Debian, with apt-get (saying
+ * so on stderr), unless {@code CBD4J_ALLOW_APT=0}. The {@code cbd} command uses it for
+ * {@code dataset-fashion-mnist}, the browser test of the HTML report for {@code chromium}. Lives in
+ * the CLI because a library should not install system packages.
  */
 final class DebianPackage {
 
@@ -16,20 +17,32 @@ final class DebianPackage {
 
     private DebianPackage() {}
 
-    /** Sets this as {@link DatasetResolver}'s last resort when it can work here. */
+    /** Sets the Fashion-MNIST package as {@link DatasetResolver}'s last resort when it can work here. */
     static void installAsLastResort() {
-        boolean allowed = !"0".equals(System.getenv("CBD4J_ALLOW_APT"));
-        boolean usable = "root".equals(System.getProperty("user.name")) && Files.isExecutable(Path.of("/usr/bin/apt-get"));
-        if (allowed && usable) {
-            DatasetResolver.setLastResort(DebianPackage::install);
+        if (installable()) {
+            DatasetResolver.setLastResort(why -> install(FASHION_MNIST, why));
         }
     }
 
-    private static boolean install(String why) {
-        System.err.println("cbd4j: " + why + "; installing Debian package " + FASHION_MNIST);
+    /** Whether installing is allowed ({@code CBD4J_ALLOW_APT} is not 0) and possible (root, apt-get). */
+    static boolean installable() {
+        boolean allowed = !"0".equals(System.getenv("CBD4J_ALLOW_APT"));
+        boolean usable = "root".equals(System.getProperty("user.name")) && Files.isExecutable(Path.of("/usr/bin/apt-get"));
+        return allowed && usable;
+    }
+
+    /**
+     * Installs {@code pkg}, first from the package lists at hand and, when that fails, after
+     * {@code apt-get update}; apt's output goes to this process's output.
+     *
+     * @param why what is missing, said on stderr before installing
+     * @return whether apt-get succeeded
+     */
+    static boolean install(String pkg, String why) {
+        System.err.println("cbd4j: " + why + "; installing Debian package " + pkg);
         try {
-            Process p = new ProcessBuilder("sh", "-c", "apt-get install -y -q " + FASHION_MNIST
-                    + " || (apt-get update -q && apt-get install -y -q " + FASHION_MNIST + ")")
+            Process p = new ProcessBuilder("sh", "-c", "apt-get install -y -q " + pkg
+                    + " || (apt-get update -q && apt-get install -y -q " + pkg + ")")
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.INHERIT)
                     .start();

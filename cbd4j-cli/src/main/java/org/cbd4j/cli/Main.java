@@ -23,7 +23,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command (quickstart, train, poison, eval, bench, bench-speed, list)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command (quickstart, train, poison, eval, predict, report, bench, bench-speed, list)");
     }
 
     public static void main(String[] args) {
@@ -44,6 +44,7 @@ public final class Main implements Runnable {
         cl.addSubcommand("poison", PoisonCommand.commandLine());
         cl.addSubcommand("eval", new CommandLine(new EvalCommand()));
         cl.addSubcommand("predict", new CommandLine(new PredictCommand()));
+        cl.addSubcommand("report", new CommandLine(new ReportCommand()));
         cl.addSubcommand("bench", new CommandLine(new BenchCommand()));
         cl.addSubcommand("bench-speed", new CommandLine(new BenchSpeedCommand()));
         cl.addSubcommand("list", new CommandLine(new ListCommand()));

@@ -64,7 +64,7 @@ final class QuickstartCommand implements Callable<Integer> {
         System.out.println();
         System.out.println("Fashion-MNIST, BadNets 3x3 grid, 10 % poisoned, target 0, model " + model);
         System.out.print(table);
-        System.out.println("runs: " + root.resolve("none") + " and " + root.resolve("cbd"));
+        System.out.println("runs: " + root.resolve("none") + " and " + root.resolve("cbd") + " (each with its report.html)");
         return 0;
     }
 

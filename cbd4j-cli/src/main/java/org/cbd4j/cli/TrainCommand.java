@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import org.cbd4j.pipeline.Experiment;
 import org.cbd4j.pipeline.ExperimentConfig;
 import org.cbd4j.pipeline.ExperimentResult;
+import org.cbd4j.report.HtmlReport;
 import org.cbd4j.report.Json;
 import org.cbd4j.report.RunDirectory;
 import picocli.CommandLine.Command;
@@ -77,7 +78,13 @@ final class TrainCommand implements Callable<Integer> {
     private Integer resume(Path dir, String[] args) throws Exception {
         RunDirectory.open(dir);
         if (Files.isRegularFile(dir.resolve("summary.json"))) {
-            System.err.println("cbd: run " + dir + " already finished; nothing to resume");
+            // A run stopped by a full disk after its summary lacks only the report, made from its files.
+            boolean noReport = !Files.isRegularFile(dir.resolve(HtmlReport.FILE));
+            if (noReport) {
+                HtmlReport.write(dir);
+            }
+            System.err.println("cbd: run " + dir + " already finished; nothing to resume"
+                    + (noReport ? " (its missing " + HtmlReport.FILE + " is written now)" : ""));
             return 0;
         }
         ExperimentConfig cfg = ExperimentConfig.fromJson(Json.read(dir.resolve("config.json")).get("config"))

@@ -82,6 +82,12 @@ class BenchCommandTest {
         double caDrop = Math.max(0, num(none, "ca") - num(spectral, "ca")) / 100;
         assertEquals((raGain - caDrop + 1) / 2, num(spectral, "rir"), 1e-3, "RIR against the none cell: " + spectral);
         assertTrue(md.contains("**RA (%) / DER / RIR**"), md);
+        String html = Files.readString(ref.resolve("report.html"));
+        assertTrue(html.contains("data-chart=\"bench-ca-synthetic\"") && html.contains("data-chart=\"bench-asr-synthetic\""));
+        for (String d : new String[] {"none", "spectral", "abl"}) {
+            assertTrue(html.contains("<a href=\"cells/synthetic/badnets/seed-0/" + d + "/report.html\">"), d);
+            assertTrue(Files.isRegularFile(cell(ref, d).resolve("report.html")), d + "'s own report");
+        }
         assertEquals("cbd bench --grid " + g + " --out " + ref,
                 Json.read(cell(ref, "abl").resolve("config.json")).get("commandLine").asText(), "provenance of a cell");
 

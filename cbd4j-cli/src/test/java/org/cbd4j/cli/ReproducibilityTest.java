@@ -56,5 +56,9 @@ class ReproducibilityTest {
         assertArrayEquals(parameterBytes(a, "f_B"), parameterBytes(b, "f_B"));
         assertEquals(Files.readString(a.resolve("sample_scores.csv")), Files.readString(b.resolve("sample_scores.csv")));
         assertEquals(Files.readString(a.resolve("poisoned_indices.csv")), Files.readString(b.resolve("poisoned_indices.csv")));
+        for (String f : new String[] {"embeddings.csv", "confusion.csv"}) {
+            assertEquals(Files.readString(a.resolve(f)), Files.readString(b.resolve(f)), f);
+        }
+        assertArrayEquals(Files.readAllBytes(a.resolve("preview.png")), Files.readAllBytes(b.resolve("preview.png")));
     }
 }

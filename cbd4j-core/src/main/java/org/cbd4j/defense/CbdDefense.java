@@ -286,9 +286,11 @@ public final class CbdDefense implements Defense {
         Map<String, Network> aux = new LinkedHashMap<>();
         aux.put("f_B", fB);
         critic.close();
-        boolean[] flagged = flag(pb.losses(), pc.losses());
+        boolean[] flagged = flag(pb.losses(), pc.losses(), report);
         report.put("flagging_rule", "high component of a two-component Gaussian mixture (started from Otsu's cut) "
-                + "fitted to ln(l_C) - ln(l_B), kept when Ashman's D > 2 and that component is a minority");
+                + "fitted to ln(l_C) - ln(l_B), kept when Ashman's D > 2 and that component is a minority; "
+                + "flagging_threshold is its lower end on ln(l_C) - ln(l_B), flagging_threshold_suspicion the same "
+                + "on the suspicion l_C / (l_B + l_C) = 1 / (1 + exp(-threshold)); both null when nothing is flagged");
         return new DefenseResult(fC, aux, suspicion, flagged, columns, report);
     }
 
@@ -319,12 +321,16 @@ public final class CbdDefense implements Defense {
      * The unsupervised flagging rule: the {@link Bimodal} split of {@code ln l_C - ln l_B} (f_B
      * fits a poisoned sample, f_C does not), kept only when the two groups are separate populations
      * (Ashman's D &gt; 2) and the flagged one is the minority. No threshold is tuned on labels; on
-     * clean data the score is one population and nothing is flagged.
+     * clean data the score is one population and nothing is flagged. The cut used goes into
+     * {@code report} (the HTML report marks it), NaN when nothing is flagged.
      */
-    static boolean[] flag(float[] lossB, float[] lossC) {
+    static boolean[] flag(float[] lossB, float[] lossC, Map<String, Object> report) {
         double[] score = logRatio(lossB, lossC);
         Bimodal.Split split = Bimodal.split(score);
-        if (split.highShare() >= 0.5) {
+        boolean used = split.separated() && split.highShare() < 0.5;
+        report.put("flagging_threshold", used ? split.threshold() : Double.NaN);
+        report.put("flagging_threshold_suspicion", used ? 1 / (1 + Math.exp(-split.threshold())) : Double.NaN);
+        if (!used) {
             return new boolean[score.length];
         }
         return Bimodal.highGroup(score, split);

@@ -114,7 +114,7 @@ public final class CbdWeights {
      */
     public static boolean[] suspects(float[] lossB, float[] lossC, int[] labels,
             java.util.Collection<Integer> confounded, float[] everSuspect) {
-        boolean[] s = CbdDefense.flag(lossB, lossC);
+        boolean[] s = CbdDefense.flag(lossB, lossC, new java.util.HashMap<>());
         for (int i = 0; i < s.length; i++) {
             s[i] |= confounded.contains(labels[i]) || everSuspect[i] > 0;
             everSuspect[i] = s[i] ? 1f : 0f;

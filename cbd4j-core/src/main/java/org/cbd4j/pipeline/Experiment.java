@@ -26,7 +26,10 @@ import org.cbd4j.eval.Evaluator;
 import org.cbd4j.eval.Metrics;
 import org.cbd4j.model.Network;
 import org.cbd4j.model.ServingSpec;
+import org.cbd4j.report.AtomicFiles;
+import org.cbd4j.report.HtmlReport;
 import org.cbd4j.report.MetricsCsv;
+import org.cbd4j.report.PreviewGrid;
 import org.cbd4j.report.Provenance;
 import org.cbd4j.report.RunDirectory;
 import org.cbd4j.train.Checkpoints;
@@ -48,6 +51,8 @@ import org.cbd4j.train.TrainingState;
 public final class Experiment {
 
     static final int EVAL_BATCH = 256;
+    /** Clean/poisoned pairs in a run's {@code preview.png}. */
+    static final int PREVIEW_PAIRS = 8;
 
     private Experiment() {}
 
@@ -101,11 +106,28 @@ public final class Experiment {
      * The data of a run, loaded and poisoned once: a bench shares it between cells that differ
      * only in their defense.
      */
-    public record Prepared(TrainTestSplit split, PoisonedData poisoned, org.cbd4j.data.ImageDataset cleanReserve) {
+    public record Prepared(TrainTestSplit split, PoisonedData poisoned, org.cbd4j.data.ImageDataset cleanReserve,
+            byte[] preview) {
 
         /** Data without a clean reserve. */
         public Prepared(TrainTestSplit split, PoisonedData poisoned) {
             this(split, poisoned, null);
+        }
+
+        /** Data with a preview of its first poisoned samples ({@link #preview(ImageDataset, PoisonedData)}). */
+        public Prepared(TrainTestSplit split, PoisonedData poisoned, org.cbd4j.data.ImageDataset cleanReserve) {
+            this(split, poisoned, cleanReserve, null);
+        }
+
+        /**
+         * PNG of the first {@link #PREVIEW_PAIRS} poisoned training images, each under its clean
+         * original ({@link PreviewGrid}); null when nothing is poisoned. Made here, while the clean
+         * images are at hand, so that no copy of them has to be kept for the run.
+         */
+        static byte[] preview(org.cbd4j.data.ImageDataset clean, PoisonedData pd) {
+            int[] idx = pd.poisonedIndices();
+            return idx.length == 0 ? null
+                    : PreviewGrid.png(clean, pd.train(), java.util.Arrays.copyOf(idx, Math.min(PREVIEW_PAIRS, idx.length)));
         }
 
         /** Loads the dataset {@code cfg} names and applies its attack. */
@@ -130,10 +152,11 @@ public final class Experiment {
                 CleanReserve.Split parts = CleanReserve.draw(train, reserve, Seeds.forEpoch(seed, "clean-reserve", 0));
                 Messages.sayf("cbd4j: %d clean training images held out as %s's reserve; %d left to poison and train on",
                         parts.reserve().size(), cfg.defense().name(), parts.rest().size());
-                return new Prepared(split, cfg.attack().create().poison(parts.rest(), split.test(),
-                        cfg.attack().config(seed)), parts.reserve());
+                PoisonedData pd = cfg.attack().create().poison(parts.rest(), split.test(), cfg.attack().config(seed));
+                return new Prepared(split, pd, parts.reserve(), preview(parts.rest(), pd));
             }
-            return new Prepared(split, cfg.attack().create().poison(train, split.test(), cfg.attack().config(seed)));
+            PoisonedData pd = cfg.attack().create().poison(train, split.test(), cfg.attack().config(seed));
+            return new Prepared(split, pd, null, preview(train, pd));
         }
 
         /** The clean-reserve fraction {@code cfg}'s defense asks for, or 0 when it needs none. */
@@ -223,6 +246,9 @@ public final class Experiment {
         if (fresh) {
             run.writePoisonedIndices(pd.poisonedIndices());
             run.writeAttackArtifacts(pd.artifacts(), pd.otherIndices());
+            if (prepared.preview() != null) {
+                AtomicFiles.write(run.file("preview.png"), prepared.preview());
+            }
         }
         listener.message(String.format(Locale.ROOT,
                 "cbd4j: %s (%s), %d training images (%d poisoned by %s), defense %s, model %s -> %s", cfg.data().dataset(),
@@ -278,7 +304,8 @@ public final class Experiment {
         Engine.getInstance().setRandomSeed((int) seed);
         ExperimentResult out;
         try (DefenseResult result = runDefense(cfg, ctx)) {
-            double[] fin = evaluate(result.model(), split, pd);
+            FinalArtifacts.Evaluation evaluation = FinalArtifacts.evaluate(result.model(), split, pd);
+            double[] fin = evaluation.metrics();
             boolean attacked = pd.poisonedIndices().length > 0;
             double auroc = result.suspicion() != null && attacked ? Detection.auroc(result.suspicion(), mask) : Double.NaN;
             double[] pr = result.flagged() != null && attacked ? Detection.precisionRecall(result.flagged(), mask)
@@ -298,6 +325,8 @@ public final class Experiment {
                 run.saveModel(aux, prov);
             }
             run.writeServing(servingSpec(cfg, split.test(), result.model().name()));
+            FinalArtifacts.writeConfusion(run, evaluation);
+            FinalArtifacts.writeEmbeddings(run, FinalArtifacts.embedded(result), pd.train(), mask, seed);
             Map<String, float[]> columns = new LinkedHashMap<>(result.sampleColumns());
             if (result.flagged() != null) {
                 float[] f = new float[mask.length];
@@ -309,6 +338,7 @@ public final class Experiment {
             run.writeSampleScores(pd.train().labels(), pd.train().sources(), mask, result.suspicion(), columns);
         }
         run.writeSummary(out.summary(train.size(), split.source()));
+        listener.message("cbd4j: report " + HtmlReport.write(run.path()));
         return out;
     }
 

@@ -68,18 +68,39 @@ public final class BenchTable {
         sb.append("\n|---|");
         defenses.forEach(def -> sb.append("---|"));
         sb.append('\n');
+        for (List<String> cells : cells(byAttack, defenses, metrics)) {
+            sb.append("| ").append(String.join(" | ", cells)).append(" |\n");
+        }
+        sb.append('\n');
+    }
+
+    /** The three tables of {@link #markdown} for one dataset: title, then rows of (attack, one cell per defense). */
+    public static Map<String, List<List<String>>> tables(List<Row> rows, String dataset, List<String> defenses) {
+        Map<String, List<Row>> byAttack = new LinkedHashMap<>();
+        rows.stream().filter(r -> r.dataset().equals(dataset))
+                .forEach(r -> byAttack.computeIfAbsent(r.attack(), k -> new ArrayList<>()).add(r));
+        Map<String, List<List<String>>> out = new LinkedHashMap<>();
+        out.put("CA / ASR (%)", cells(byAttack, defenses, List.of("ca", "asr")));
+        out.put("RA (%) / DER / RIR", cells(byAttack, defenses, List.of("ra", "der", "rir")));
+        out.put("Detection AUROC / precision / recall of the flagged samples", cells(byAttack, defenses,
+                List.of("detection_auroc", "detection_precision", "detection_recall")));
+        return out;
+    }
+
+    private static List<List<String>> cells(Map<String, List<Row>> byAttack, List<String> defenses, List<String> metrics) {
+        List<List<String>> out = new ArrayList<>();
         for (Map.Entry<String, List<Row>> e : byAttack.entrySet()) {
-            sb.append("| ").append(e.getKey()).append(" |");
+            List<String> row = new ArrayList<>(List.of(e.getKey()));
             for (String def : defenses) {
                 List<String> parts = new ArrayList<>();
                 for (String m : metrics) {
                     parts.add(meanStd(e.getValue(), def, m, PERCENT.contains(m) ? 2 : 3));
                 }
-                sb.append(' ').append(String.join(" / ", parts)).append(" |");
+                row.add(String.join(" / ", parts));
             }
-            sb.append('\n');
+            out.add(row);
         }
-        sb.append('\n');
+        return out;
     }
 
     /** "mean ± std" over the finished seeds of one defense, "-" when none has the metric. */

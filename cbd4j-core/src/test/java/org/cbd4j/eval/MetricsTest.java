@@ -53,6 +53,23 @@ class MetricsTest {
     }
 
     @Test
+    void rocHasOneVertexPerDistinctScoreAndItsAreaIsTheAuroc() {
+        // pos 0.9, 0.5, 0.3; neg 0.8, 0.5, 0.1. From the top: P, N, {P, N} tied, P, N.
+        float[] scores = {0.9f, 0.8f, 0.5f, 0.5f, 0.3f, 0.1f};
+        boolean[] poisoned = {true, false, true, false, true, false};
+        Detection.Roc roc = Detection.roc(scores, poisoned);
+        double t = 1.0 / 3;
+        assertArrayEquals(new double[] {0, 0, t, 2 * t, 2 * t, 1}, roc.fpr(), 1e-12);
+        assertArrayEquals(new double[] {0, t, t, 2 * t, 1, 1}, roc.tpr(), 1e-12);
+        assertEquals(Double.POSITIVE_INFINITY, roc.threshold()[0]);
+        assertEquals(0.5, roc.threshold()[3], 1e-7);
+        // Trapezoids: 0 + 1/9 + 1/6 + 0 + 1/3 = 11/18; pairs: 3 + (0 + 1/2 + 1) + (0 + 0 + 1) = 5.5 of 9.
+        assertEquals(11.0 / 18, roc.area(), 1e-12);
+        assertEquals(11.0 / 18, Detection.auroc(scores, poisoned), 1e-12);
+        assertEquals(null, Detection.roc(new float[] {1, 2}, new boolean[] {false, false}));
+    }
+
+    @Test
     void precisionRecallOfFlaggedSet() {
         boolean[] flagged = {true, true, false, false};
         boolean[] poisoned = {true, false, true, false};
