@@ -16,7 +16,8 @@ public final class Defenses {
             SpectralSignatures.METHOD,
             ActivationClustering.METHOD,
             FinePruning.METHOD,
-            NeuralAttentionDistillation.METHOD);
+            NeuralAttentionDistillation.METHOD,
+            ModeConnectivityRepair.METHOD);
 
     /** Names accepted by {@code --defense} and in bench grids. */
     public static final List<String> NAMES = REGISTRY.names();
