@@ -17,7 +17,8 @@ public final class Defenses {
             ActivationClustering.METHOD,
             FinePruning.METHOD,
             NeuralAttentionDistillation.METHOD,
-            ModeConnectivityRepair.METHOD);
+            ModeConnectivityRepair.METHOD,
+            DecoupledTraining.METHOD);
 
     /** Names accepted by {@code --defense} and in bench grids. */
     public static final List<String> NAMES = REGISTRY.names();
