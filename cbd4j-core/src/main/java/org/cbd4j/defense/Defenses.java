@@ -16,7 +16,9 @@ public final class Defenses {
             SpectralSignatures.METHOD,
             ActivationClustering.METHOD,
             FinePruning.METHOD,
-            NeuralAttentionDistillation.METHOD);
+            NeuralAttentionDistillation.METHOD,
+            ModeConnectivityRepair.METHOD,
+            DecoupledTraining.METHOD);
 
     /** Names accepted by {@code --defense} and in bench grids. */
     public static final List<String> NAMES = REGISTRY.names();

@@ -67,6 +67,16 @@ public class ClassifierBlock extends AbstractBlock {
         return embeddingSize;
     }
 
+    /** The feature extractor: image batch to (N, embeddingSize) embedding. */
+    public Block features() {
+        return features;
+    }
+
+    /** The linear head: embedding to logits (DBD trains it alone, on a frozen feature extractor). */
+    public Block head() {
+        return head;
+    }
+
     /** The head's (numClasses, embeddingSize) weight matrix. */
     public ai.djl.ndarray.NDArray headWeight() {
         return head.getParameters().get("weight").getArray();

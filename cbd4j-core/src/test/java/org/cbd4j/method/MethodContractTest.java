@@ -76,7 +76,9 @@ class MethodContractTest {
             Map.entry("helper-epochs", 1), Map.entry("trojan-steps", 5), Map.entry("lc-steps", 5),
             Map.entry("fb-max-epochs", 2), Map.entry("inversion-steps", 10), Map.entry("abl-isolation-epochs", 1),
             Map.entry("abl-unlearn-epochs", 1), Map.entry("fp-finetune-epochs", 1),
-            Map.entry("nad-teacher-epochs", 1), Map.entry("nad-epochs", 1));
+            Map.entry("nad-teacher-epochs", 1), Map.entry("nad-epochs", 1), Map.entry("mcr-endpoint-epochs", 1),
+            Map.entry("mcr-epochs", 1), Map.entry("mcr-path-step", 0.5), Map.entry("dbd-pretrain-epochs", 1),
+            Map.entry("dbd-head-epochs", 1), Map.entry("dbd-finetune-epochs", 1));
 
     private static Map<String, Object> fast(Method<?> m) {
         Map<String, Object> own = new HashMap<>();
