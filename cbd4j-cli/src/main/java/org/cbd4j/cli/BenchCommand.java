@@ -39,6 +39,9 @@ final class BenchCommand implements Callable<Integer> {
     /** The parsed grid as written into the bench directory, to recognise the same bench on a re-run. */
     static final String GRID_RECORD = "bench-grid.json";
 
+    @picocli.CommandLine.Mixin
+    DeviceFlag deviceFlag = new DeviceFlag();
+
     @Option(names = "--grid", paramLabel = "FILE", required = true,
             description = "Grid file: datasets, attacks, defenses, optional seeds and shared train options.")
     Path grid;
@@ -55,6 +58,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        deviceFlag.apply();
         GridFile g = GridFile.read(grid);
         // Every cell's config is built and checked before anything runs or is written.
         Map<GridFile.Cell, ExperimentConfig> configs = new LinkedHashMap<>();

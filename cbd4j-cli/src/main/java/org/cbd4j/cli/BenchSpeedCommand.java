@@ -3,6 +3,7 @@ package org.cbd4j.cli;
 import ai.djl.engine.Engine;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.cbd4j.data.ImageDataset;
 import org.cbd4j.data.SyntheticImages;
@@ -11,7 +12,9 @@ import org.cbd4j.defense.CbdDefense;
 import org.cbd4j.defense.CbdOptions;
 import org.cbd4j.defense.DefenseContext;
 import org.cbd4j.defense.DefenseResult;
+import org.cbd4j.eval.Evaluator;
 import org.cbd4j.model.Network;
+import org.cbd4j.report.Machine;
 import org.cbd4j.train.Augmentation;
 import org.cbd4j.train.Learner;
 import org.cbd4j.train.LearningRate;
@@ -21,12 +24,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code cbd bench-speed}: training throughput on generated images (no augmentation), or the wall
- * time of CBD epochs; the figures in docs/RESULTS.md come from here.
+ * {@code cbd bench-speed}: training or inference throughput on generated images (no augmentation),
+ * beside the PyTorch-Python yardstick's on the same machine, or the wall time of CBD epochs; the
+ * figures in docs/RESULTS.md come from here, each with the CPU it ran on.
  */
 @Command(name = "bench-speed", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Measure training throughput (img/s) or CBD epoch time on generated data.")
 final class BenchSpeedCommand implements Callable<Integer> {
+
+    @picocli.CommandLine.Mixin
+    DeviceFlag deviceFlag = new DeviceFlag();
 
     @Option(names = "--model", defaultValue = "wrn-16-1", description = "Model. Default: ${DEFAULT-VALUE}.")
     String model;
@@ -44,8 +51,20 @@ final class BenchSpeedCommand implements Callable<Integer> {
     int size;
 
     @Option(names = "--mode", defaultValue = "train",
-            description = "train: plain training steps; cbd: one f_B epoch then one f_C epoch (MI on). Default: ${DEFAULT-VALUE}.")
+            description = "train: plain training steps; eval: inference (no gradients); cbd: one f_B epoch then one "
+                    + "f_C epoch (MI on). Default: ${DEFAULT-VALUE}.")
     String mode;
+
+    @Option(names = "--python", paramLabel = "auto|off|EXE", defaultValue = "auto",
+            description = "train and eval modes with wrn-16-1: also time the PyTorch-Python yardstick (same network, "
+                    + "batch and threads, NCHW and channels-last) and print the ratio; auto runs python3 when it can "
+                    + "import torch. Default: ${DEFAULT-VALUE}.")
+    String python;
+
+    @Option(names = "--threads", defaultValue = "2",
+            description = "Intra-op threads of the Python yardstick (cbd4j uses PyTorch's default, one per core). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    int threads;
 
     @Option(names = "--optimizer", defaultValue = "nesterov",
             description = "train mode: nesterov (cbd4j's, composed from NDArray ops) or sgd (DJL's fused momentum SGD, "
@@ -54,24 +73,18 @@ final class BenchSpeedCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        deviceFlag.apply();
         Engine.getInstance().setRandomSeed(0);
         ImageDataset data = SyntheticImages.generate(images, channels, size, size, 0);
         TrainConfig cfg = new TrainConfig(1, batchSize, 0.01f, 0.9f, 1e-4f,
                 "cbd".equals(mode) ? Augmentation.reference(true) : Augmentation.none(), 0);
-        if ("train".equals(mode)) {
-            try (Network net = Network.create("bench", model, data.numClasses(), channels, size, size)) {
-                Learner learner = "sgd".equals(optimizer)
-                        ? new Learner(net.block(), ai.djl.training.optimizer.Optimizer.sgd()
-                                .setLearningRateTracker(new LearningRate(0.01f)).optMomentum(0.9f).optWeightDecays(1e-4f)
-                                .build())
-                        : SupervisedTraining.learner(net, new LearningRate(0.01f), cfg);
-                SupervisedTraining.epoch("warm-up", net, learner, data.limit(Math.min(images, batchSize * 10)), cfg, 0);
-                long t0 = System.nanoTime();
-                SupervisedTraining.epoch("timed", net, learner, data, cfg, 1);
-                double secs = (System.nanoTime() - t0) / 1e9;
-                System.out.printf(Locale.ROOT, "%s %dx%dx%d batch %d, %s: %.1f img/s (%d images in %.1f s, %d parameters)%n",
-                        model, channels, size, size, batchSize, optimizer, images / secs, images, secs, net.parameterCount());
-            }
+        System.out.println("machine: " + Machine.current().describe());
+        if ("train".equals(mode) || "eval".equals(mode)) {
+            Optional<PythonYardstick> yardstick = model.equals("wrn-16-1") ? PythonYardstick.find(python) : Optional.empty();
+            double ours = measure(data, cfg);
+            yardstick.ifPresentOrElse(y -> compare(y, ours),
+                    () -> System.out.println("(no PyTorch-Python yardstick: " + (model.equals("wrn-16-1")
+                            ? "--python " + python + " found no python3 with torch" : "it has wrn-16-1 only") + ")"));
         } else if ("cbd".equals(mode)) {
             long[] marks = new long[3];
             marks[0] = System.nanoTime();
@@ -84,8 +97,58 @@ final class BenchSpeedCommand implements Callable<Integer> {
                         (marks[2] - marks[1]) / 1e9);
             }
         } else {
-            throw new IllegalArgumentException("--mode must be train or cbd, got " + mode);
+            throw new IllegalArgumentException("--mode must be train, eval or cbd, got " + mode);
         }
         return 0;
+    }
+
+    /** cbd4j's img/s in train or eval mode, printed. */
+    private double measure(ImageDataset data, TrainConfig cfg) {
+        try (Network net = Network.create("bench", model, data.numClasses(), channels, size, size)) {
+            ImageDataset warmUp = data.limit(Math.min(images, batchSize * 10));
+            double secs;
+            if ("eval".equals(mode)) {
+                Evaluator.predict(net, warmUp, batchSize);
+                long t0 = System.nanoTime();
+                Evaluator.predict(net, data, batchSize);
+                secs = (System.nanoTime() - t0) / 1e9;
+            } else {
+                Learner learner = "sgd".equals(optimizer)
+                        ? new Learner(net.block(), ai.djl.training.optimizer.Optimizer.sgd()
+                                .setLearningRateTracker(new LearningRate(0.01f)).optMomentum(0.9f).optWeightDecays(1e-4f)
+                                .build())
+                        : SupervisedTraining.learner(net, new LearningRate(0.01f), cfg);
+                SupervisedTraining.epoch("warm-up", net, learner, warmUp, cfg, 0);
+                long t0 = System.nanoTime();
+                SupervisedTraining.epoch("timed", net, learner, data, cfg, 1);
+                secs = (System.nanoTime() - t0) / 1e9;
+            }
+            System.out.printf(Locale.ROOT, "cbd4j %s %s %dx%dx%d batch %d%s: %.1f img/s (%d images in %.1f s, %d parameters)%n",
+                    mode, model, channels, size, size, batchSize, "train".equals(mode) ? ", " + optimizer : "",
+                    images / secs, images, secs, net.parameterCount());
+            return images / secs;
+        }
+    }
+
+    /** Times the Python yardstick in both layouts after cbd4j and prints the ratio to its best. */
+    private void compare(PythonYardstick y, double ours) {
+        try {
+            double best = 0;
+            String bestLayout = "";
+            for (String layout : new String[] {"nchw", "channels-last"}) {
+                PythonYardstick.Figure f = y.run(mode, layout, threads, images, batchSize, channels, size);
+                System.out.println(f.line());
+                if (f.imgPerSecond() > best) {
+                    best = f.imgPerSecond();
+                    bestLayout = layout;
+                }
+            }
+            System.out.printf(Locale.ROOT, "ratio cbd4j / pytorch-python (best layout, %s): %.2fx%n", bestLayout, ours / best);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 }

@@ -25,6 +25,9 @@ import picocli.CommandLine.Option;
         description = "Evaluate a saved model (CA on clean test data, ASR and RA with the trigger).")
 final class EvalCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Mixin
+    DeviceFlag deviceFlag = new DeviceFlag();
+
     @Option(names = "--run", paramLabel = "DIR", required = true, description = "Run directory written by cbd train.")
     String run;
 
@@ -37,6 +40,7 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        deviceFlag.apply();
         Path dir = Path.of(run);
         Path configFile = dir.resolve("config.json");
         if (!Files.isRegularFile(configFile)) {

@@ -15,6 +15,9 @@ import picocli.CommandLine.Option;
                 + "need the training image size and channels."})
 final class PredictCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Mixin
+    DeviceFlag deviceFlag = new DeviceFlag();
+
     @Option(names = "--run", paramLabel = "DIR", required = true, description = "Run directory written by cbd train.")
     String run;
 
@@ -35,6 +38,7 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        deviceFlag.apply();
         if (batchSize < 1) {
             throw new IllegalArgumentException("--batch-size must be at least 1, got " + batchSize);
         }

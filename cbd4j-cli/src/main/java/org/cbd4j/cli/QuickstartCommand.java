@@ -18,6 +18,9 @@ import picocli.CommandLine.Option;
         description = "BadNets-poisoned Fashion-MNIST: undefended vs CBD, side by side (about 10 minutes on 2 cores).")
 final class QuickstartCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Mixin
+    DeviceFlag deviceFlag = new DeviceFlag();
+
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs/quickstart",
             description = "Directory for the two runs. Default: ${DEFAULT-VALUE}.")
     String out;
@@ -46,6 +49,7 @@ final class QuickstartCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        deviceFlag.apply();
         Path root = Path.of(out);
         ExperimentConfig none = config("none", root.resolve("none"));
         ExperimentConfig cbd = config("cbd", root.resolve("cbd"));

@@ -16,6 +16,9 @@ import picocli.CommandLine.Option;
         description = "Poison a dataset, train with a defense, evaluate every epoch and write a run directory.")
 final class TrainCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Mixin
+    DeviceFlag deviceFlag = new DeviceFlag();
+
     @Option(names = "--config", paramLabel = "FILE",
             description = "YAML or JSON file of train options (keys = flag names without dashes, e.g. poison-rate: 0.1); "
                     + "flags on the command line override it. Every run writes its resolved run-config.yaml.")
@@ -53,6 +56,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        deviceFlag.apply();
         String[] args = spec.commandLine().getParseResult().originalArgs().toArray(new String[0]);
         if (resume != null) {
             return resume(Path.of(resume), args);

@@ -26,6 +26,7 @@ import org.cbd4j.method.Method;
 import org.cbd4j.method.Option;
 import org.cbd4j.method.OptionValues;
 import org.cbd4j.method.Paper;
+import org.cbd4j.model.ComputeDevice;
 import org.cbd4j.model.Network;
 import org.cbd4j.train.Adam;
 import org.cbd4j.train.Batches;
@@ -106,10 +107,10 @@ public final class InputAware extends TriggerAttack {
         }
         Engine.getInstance().setRandomSeed(Seeds.forEpoch(config.seed(), "input-aware", 0));
         Shape in = new Shape(1, train.channels(), train.height(), train.width());
-        generator = Model.newInstance("generator");
+        generator = Model.newInstance("generator", ComputeDevice.current());
         generator.setBlock(network(train.channels()));
         generator.getBlock().initialize(generator.getNDManager(), DataType.FLOAT32, in);
-        mask = Model.newInstance("mask");
+        mask = Model.newInstance("mask", ComputeDevice.current());
         mask.setBlock(network(1));
         mask.getBlock().initialize(mask.getNDManager(), DataType.FLOAT32, in);
         loadOrTrain(train, config);

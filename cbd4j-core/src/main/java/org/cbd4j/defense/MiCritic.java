@@ -11,6 +11,7 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
+import org.cbd4j.model.ComputeDevice;
 
 /**
  * CBD's mutual-information critic T(z_B, z_C) (docs/METHOD.md §2): dropout 0.2, Linear(2d, d), LeakyReLU,
@@ -35,7 +36,7 @@ public final class MiCritic implements AutoCloseable {
                 .add(Activation.leakyReluBlock(0.01f))
                 .add(Dropout.builder().optRate(0.2f).build())
                 .add(Linear.builder().setUnits(1).build());
-        model = Model.newInstance("critic");
+        model = Model.newInstance("critic", ComputeDevice.current());
         model.setBlock(block);
         block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, 2L * d));
         store = new ParameterStore(model.getNDManager(), false);

@@ -40,7 +40,7 @@ public final class Network implements AutoCloseable {
      */
     public static Network create(String name, String architecture, int numClasses, int c, int h, int w) {
         ClassifierBlock block = Models.create(architecture, numClasses);
-        Model model = Model.newInstance(name);
+        Model model = Model.newInstance(name, ComputeDevice.current());
         model.setBlock(block);
         Shape shape = new Shape(1, c, h, w);
         block.initialize(model.getNDManager(), DataType.FLOAT32, shape);

@@ -4,17 +4,20 @@ import ai.djl.engine.Engine;
 import java.time.Instant;
 import java.util.Map;
 import org.cbd4j.data.DataSource;
+import org.cbd4j.model.ComputeDevice;
 
 /**
  * How an artifact was made (after Tribuo's provenance): the full resolved config, seed, data
- * source with file hashes, tool, library, engine and JVM versions, time and command line. Written
- * to every run directory and stored inside every saved model.
+ * source with file hashes, tool, library, engine and JVM versions, the device and CPU it ran
+ * on, time and command line. Written to every run directory and stored inside every saved model.
  */
 public record Provenance(
         String tool,
         String toolVersion,
         String djlVersion,
         String engine,
+        String device,
+        String cpu,
         String java,
         String os,
         String created,
@@ -32,6 +35,8 @@ public record Provenance(
                 Version.get(),
                 djl == null ? "0.36.0" : djl,
                 e.getEngineName() + " " + e.getVersion(),
+                ComputeDevice.current().toString(),
+                Machine.current().describe(),
                 System.getProperty("java.vendor") + " " + System.getProperty("java.version"),
                 System.getProperty("os.name") + " " + System.getProperty("os.arch"),
                 Instant.now().toString(),

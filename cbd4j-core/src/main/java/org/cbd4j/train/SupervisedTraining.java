@@ -8,6 +8,7 @@ import ai.djl.training.GradientCollector;
 import java.util.Random;
 import java.util.function.UnaryOperator;
 import org.cbd4j.data.ImageDataset;
+import org.cbd4j.model.ComputeDevice;
 import org.cbd4j.model.Network;
 
 /** Plain cross-entropy training, one epoch at a time: the undefended baseline and CBD's f_B. */
@@ -41,9 +42,9 @@ public final class SupervisedTraining {
         int[] order = Batches.epochOrder(n, cfg.seed(), stage, epoch);
         int[] labels = data.labels();
         Random aug = Seeds.random(cfg.seed(), stage + "/augment", epoch);
-        double sum = 0;
         int batches = (n + cfg.batchSize() - 1) / cfg.batchSize();
-        try (Progress p = new Progress(stage + " epoch " + (epoch + 1) + "/" + cfg.epochs(), n)) {
+        try (Progress p = new Progress(stage + " epoch " + (epoch + 1) + "/" + cfg.epochs(), n);
+                LossReadback losses = new LossReadback(net.manager(), ComputeDevice.lossReadInterval(), stage, epoch)) {
             for (int b = 0; b < batches; b++) {
                 int from = b * cfg.batchSize();
                 int to = Math.min(n, from + cfg.batchSize());
@@ -51,25 +52,21 @@ public final class SupervisedTraining {
                     continue; // BatchNorm cannot train on a single sample
                 }
                 CrashPoints.atBatch(stage, epoch, b);
-                float loss;
                 try (NDManager bm = net.manager().newSubManager()) {
                     NDArray x = cfg.augmentation().apply(Batches.images(bm, data, order, from, to), aug);
                     NDArray y = Batches.labels(bm, labels, order, from, to);
                     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                         NDArray logits = net.forward(new NDList(x), true).get(0);
                         NDArray l = Losses.perSampleCrossEntropy(logits, y).mean();
-                        loss = l.getFloat();
-                        if (!Float.isFinite(loss)) {
-                            throw new DivergenceException(stage, epoch, b, loss);
-                        }
+                        losses.add(l, b, to - from);
                         gc.backward(objective.apply(l));
                     }
                     learner.step();
                 }
-                sum += loss * (to - from);
-                p.step(to - from, String.format("loss %.4f", sum / to));
+                p.step(to - from, losses.count() == 0 ? "" : String.format("loss %.4f", losses.sum() / losses.count()));
             }
+            losses.flush();
+            return losses.sum() / n;
         }
-        return sum / n;
     }
 }

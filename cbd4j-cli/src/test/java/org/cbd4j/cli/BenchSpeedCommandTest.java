@@ -1,0 +1,61 @@
+package org.cbd4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** bench-speed prints the machine, cbd4j's figure, each yardstick layout and the ratio to the best one. */
+class BenchSpeedCommandTest {
+
+    @TempDir
+    Path tmp;
+
+    /** A stand-in for python3: imports torch, then reports 400 img/s NCHW and 500 channels-last. */
+    private Path fakePython() throws Exception {
+        Path exe = tmp.resolve("fakepython");
+        Files.writeString(exe, """
+                #!/bin/sh
+                if [ "$1" = "-c" ]; then exit 0; fi
+                case "$*" in *--channels-last*) L=channels-last; R=500.0;; *) L=nchw; R=400.0;; esac
+                echo "pytorch fake $L: $R img/s"
+                echo "{\\"tool\\": \\"pytorch\\", \\"version\\": \\"fake\\", \\"layout\\": \\"$L\\", \\"img_per_s\\": $R}"
+                """);
+        Files.setPosixFilePermissions(exe, PosixFilePermissions.fromString("rwx------"));
+        return exe;
+    }
+
+    @Test
+    void theRatioIsTakenAgainstTheYardsticksFasterLayout() throws Exception {
+        CliTest.Result r = CliTest.run("bench-speed", "--model", "wrn-16-1", "--images", "64", "--batch-size", "16",
+                "--channels", "1", "--size", "8", "--mode", "eval", "--python", fakePython().toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("machine: ") && r.out().contains(" cores, ISA "), r.out());
+        assertTrue(r.out().contains("pytorch fake nchw: 400.0") && r.out().contains("pytorch fake channels-last: 500.0"), r.out());
+        Matcher ours = Pattern.compile("cbd4j eval wrn-16-1 1x8x8 batch 16: ([0-9.]+) img/s").matcher(r.out());
+        assertTrue(ours.find(), r.out());
+        Matcher ratio = Pattern.compile("ratio cbd4j / pytorch-python \\(best layout, channels-last\\): ([0-9.]+)x")
+                .matcher(r.out());
+        assertTrue(ratio.find(), r.out());
+        assertEquals(Double.parseDouble(ours.group(1)) / 500.0, Double.parseDouble(ratio.group(1)), 0.006);
+    }
+
+    @Test
+    void withoutPythonOnlyCbd4jsFigureIsPrintedAndABadExecutableIsOneLine() {
+        CliTest.Result r = CliTest.run("bench-speed", "--model", "tiny-cnn", "--images", "64", "--batch-size", "16",
+                "--channels", "1", "--size", "8", "--python", "off");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("cbd4j train tiny-cnn 1x8x8 batch 16, nesterov: "), r.out());
+        assertTrue(!r.out().contains("ratio"), r.out());
+        CliTest.Result bad = CliTest.run("bench-speed", "--images", "64", "--python", tmp.resolve("nope").toString());
+        assertEquals(2, bad.code(), bad.err());
+        assertEquals(1, bad.err().strip().lines().count(), bad.err());
+        assertTrue(bad.err().contains("--python"), bad.err());
+    }
+}
