@@ -20,6 +20,9 @@ import picocli.CommandLine.Option;
                 + "interrupted audit, or rescores a finished one from its last checkpoint."})
 final class AuditCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Mixin
+    DeviceFlag deviceFlag = new DeviceFlag();
+
     @Option(names = "--out", paramLabel = "DIR", required = true,
             description = "Audit directory (created; the same audit in it is continued, another is refused).")
     String out;
@@ -55,6 +58,7 @@ final class AuditCommand implements Callable<Integer> {
         String[] args = spec.commandLine().getParseResult().originalArgs().toArray(new String[0]);
         Map<String, Object> flags = OptionFlags.values(spec, AuditConfig.options());
         AuditConfig cfg = AuditConfig.fromFlags(flags, run, exportClean, out).validate();
+        deviceFlag.apply();
         AuditResult r = Audit.run(cfg, force, new PrintingListener(), Main.commandLine("audit", args));
         System.out.println(headline(r));
         return 0;

@@ -73,7 +73,7 @@ class AuditCommandTest {
         assertTrue(help.substring(fc, help.indexOf(" --", fc + 5)).endsWith("Default: 10."), help.substring(fc));
         for (String s : new String[] {"--export-clean=DIR", "folder (the original files",
             "fashion-mnist and mnist", "cifar10", "Other datasets are refused", "--run=RUN_DIR", "--grid-per-class",
-            "--fb-epochs", "--attack", "--force"}) {
+            "--fb-epochs", "--attack", "--force", "--device"}) {
             assertTrue(help.contains(s), s + " missing from help:\n" + r.out());
         }
         assertFalse(r.out().contains("--epochs="), "f_C's epochs are --fc-epochs");

@@ -65,6 +65,8 @@ class AuditTest {
         for (int i = 0; i < result.flagged().length; i++) {
             tp += result.flagged()[i] && planted.contains(result.sources()[i]) ? 1 : 0;
         }
+        System.out.printf("AuditTest: %d flagged, %d of them planted, of %d planted%n", result.flaggedCount(), tp,
+                planted.size());
         double precision = (double) tp / result.flaggedCount();
         double recall = (double) tp / planted.size();
         // Measured: 74 flagged, all planted. A scorer that ranks at random flags ~12.5 % planted;
@@ -194,6 +196,16 @@ class AuditTest {
         }
         try (var s = Files.list(tmp)) {
             assertFalse(s.anyMatch(p -> p.getFileName().toString().startsWith(".clean")), "no temporary sibling left");
+        }
+    }
+
+    @Test
+    void theAuditsModelsScoreLikeAFinishedRun() throws Exception {
+        try (CbdScorer scorer = CbdScorer.load(out)) {
+            float[] s = scorer.score(ImageFolderReader.read(data, 16, 1, false).images());
+            for (int i = 0; i < s.length; i++) {
+                assertEquals(result.suspicion()[i], s[i], 1e-6f, "image " + i);
+            }
         }
     }
 
