@@ -23,7 +23,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command (quickstart, train, poison, eval, predict, report, bench, bench-speed, list)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command (quickstart, train, poison, audit, eval, predict, report, bench, bench-speed, list)");
     }
 
     public static void main(String[] args) {
@@ -42,6 +42,7 @@ public final class Main implements Runnable {
         // train and poison get their options from the method declarations, so they are built here.
         cl.addSubcommand("train", TrainCommand.commandLine());
         cl.addSubcommand("poison", PoisonCommand.commandLine());
+        cl.addSubcommand("audit", AuditCommand.commandLine());
         cl.addSubcommand("eval", new CommandLine(new EvalCommand()));
         cl.addSubcommand("predict", new CommandLine(new PredictCommand()));
         cl.addSubcommand("report", new CommandLine(new ReportCommand()));

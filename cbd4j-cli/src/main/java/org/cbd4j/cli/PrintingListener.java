@@ -22,8 +22,8 @@ final class PrintingListener implements ExperimentListener {
     }
 
     /**
-     * One epoch's line. Figures that do not apply are left out rather than printed as NaN: ASR
-     * and RA without a triggered test set (no attack), the poisoned samples' mean weight without
+     * One epoch's line. Figures that do not apply are left out rather than printed as NaN: CA
+     * when nothing was evaluated (cbd audit), ASR and RA without a triggered test set (no attack), the poisoned samples' mean weight without
      * poisoned samples (then the mean weight of all samples is shown), the weights of a stage
      * that has none.
      */
@@ -32,7 +32,9 @@ final class PrintingListener implements ExperimentListener {
         if (Double.isFinite(m.loss())) {
             sb.append(String.format(Locale.ROOT, " loss %.4f", m.loss()));
         }
-        sb.append(String.format(Locale.ROOT, "  CA %.2f", m.ca()));
+        if (Double.isFinite(m.ca())) {
+            sb.append(String.format(Locale.ROOT, "  CA %.2f", m.ca()));
+        }
         if (Double.isFinite(m.asr())) {
             sb.append(String.format(Locale.ROOT, "  ASR %.2f", m.asr()));
         }

@@ -32,6 +32,7 @@ class DeviceFlagTest {
             {"bench", "--grid", tmp.resolve("g.yaml").toString(), "--out", o},
             {"eval", "--run", o},
             {"predict", "--run", o, "--images", o},
+            {"audit", "--dataset", "synthetic", "--out", o},
             {"bench-speed", "--images", "64"},
         };
         for (String[] args : commands) {

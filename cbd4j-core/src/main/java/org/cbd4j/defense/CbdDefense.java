@@ -217,6 +217,12 @@ public final class CbdDefense implements Defense {
                     + (captured ? "captured" : "cap reached without a clear capture") + ")");
         }
 
+        if (cfg.epochs() == 0) { // cbd audit --fc-epochs 0: detection from f_B alone
+            fC.close();
+            critic.close();
+            return CbdScores.fbAlone(fB, train, fbLosses, report);
+        }
+
         boolean gateFromStart = opt.weightGate() && gateOn[0] > 0;
         if (opt.weightGate()) {
             report.put("weight_gate", gateFromStart ? "on from f_C's first epoch: only the suspects are re-weighted"
@@ -271,12 +277,8 @@ public final class CbdDefense implements Defense {
         // Final per-sample scores on un-augmented images.
         Evaluator.Predictions pb = Evaluator.predict(fB, train, 256);
         Evaluator.Predictions pc = Evaluator.predict(fC, train, 256);
-        float[] rawWeight = new float[train.size()];
-        float[] suspicion = new float[train.size()];
-        for (int i = 0; i < rawWeight.length; i++) {
-            rawWeight[i] = pb.losses()[i] / (pb.losses()[i] + pc.losses()[i] + CbdWeights.EPS);
-            suspicion[i] = 1f - rawWeight[i];
-        }
+        float[] rawWeight = CbdScores.rawWeights(pb.losses(), pc.losses());
+        float[] suspicion = CbdScores.suspicion(pb.losses(), pc.losses());
         Map<String, float[]> columns = new LinkedHashMap<>();
         columns.put("loss_fb", pb.losses());
         columns.put("loss_fc", pc.losses());
@@ -286,11 +288,13 @@ public final class CbdDefense implements Defense {
         Map<String, Network> aux = new LinkedHashMap<>();
         aux.put("f_B", fB);
         critic.close();
-        boolean[] flagged = flag(pb.losses(), pc.losses(), report);
-        report.put("flagging_rule", "high component of a two-component Gaussian mixture (started from Otsu's cut) "
-                + "fitted to ln(l_C) - ln(l_B), kept when Ashman's D > 2 and that component is a minority; "
-                + "flagging_threshold is its lower end on ln(l_C) - ln(l_B), flagging_threshold_suspicion the same "
-                + "on the suspicion l_C / (l_B + l_C) = 1 / (1 + exp(-threshold)); both null when nothing is flagged");
+        boolean[] flagged = CbdScores.flagged(pb.losses(), pc.losses());
+        double cut = CbdScores.flaggingThreshold(pb.losses(), pc.losses());
+        report.put("flagging_rule", CbdScores.FLAGGING_RULE + "; flagging_threshold is its lower end on "
+                + "ln(l_C) - ln(l_B), flagging_threshold_suspicion the same on the suspicion l_C / (l_B + l_C) = "
+                + "1 / (1 + exp(-threshold)); both null when nothing is flagged");
+        report.put("flagging_threshold", cut);
+        report.put("flagging_threshold_suspicion", Double.isNaN(cut) ? Double.NaN : 1 / (1 + Math.exp(-cut)));
         return new DefenseResult(fC, aux, suspicion, flagged, columns, report);
     }
 
@@ -315,34 +319,6 @@ public final class CbdDefense implements Defense {
 
     private static void copy(float[] from, float[] to) {
         System.arraycopy(from, 0, to, 0, to.length);
-    }
-
-    /**
-     * The unsupervised flagging rule: the {@link Bimodal} split of {@code ln l_C - ln l_B} (f_B
-     * fits a poisoned sample, f_C does not), kept only when the two groups are separate populations
-     * (Ashman's D &gt; 2) and the flagged one is the minority. No threshold is tuned on labels; on
-     * clean data the score is one population and nothing is flagged. The cut used goes into
-     * {@code report} (the HTML report marks it), NaN when nothing is flagged.
-     */
-    static boolean[] flag(float[] lossB, float[] lossC, Map<String, Object> report) {
-        double[] score = logRatio(lossB, lossC);
-        Bimodal.Split split = Bimodal.split(score);
-        boolean used = split.separated() && split.highShare() < 0.5;
-        report.put("flagging_threshold", used ? split.threshold() : Double.NaN);
-        report.put("flagging_threshold_suspicion", used ? 1 / (1 + Math.exp(-split.threshold())) : Double.NaN);
-        if (!used) {
-            return new boolean[score.length];
-        }
-        return Bimodal.highGroup(score, split);
-    }
-
-    /** {@code ln(l_C + 1e-8) - ln(l_B + 1e-8)} per sample; the floor keeps underflowed losses finite. */
-    static double[] logRatio(float[] lossB, float[] lossC) {
-        double[] r = new double[lossB.length];
-        for (int i = 0; i < r.length; i++) {
-            r[i] = Math.log(lossC[i] + 1e-8) - Math.log(lossB[i] + 1e-8);
-        }
-        return r;
     }
 
     /** The weighting this config selects; {@code epochWeights} are the epoch's data-set-level weights. */

@@ -100,7 +100,7 @@ public final class CbdWeights {
 
     /**
      * The suspects of one f_C epoch: the high group of {@code ln l_C - ln l_B} when it is a
-     * separate minority ({@link CbdDefense#flag}), every sample labelled with a confounded class,
+     * separate minority ({@link CbdScores#flagged}), every sample labelled with a confounded class,
      * and every sample that was a suspect in an earlier epoch ({@code everSuspect[i] > 0}, updated
      * here).
      *
@@ -114,7 +114,7 @@ public final class CbdWeights {
      */
     public static boolean[] suspects(float[] lossB, float[] lossC, int[] labels,
             java.util.Collection<Integer> confounded, float[] everSuspect) {
-        boolean[] s = CbdDefense.flag(lossB, lossC, new java.util.HashMap<>());
+        boolean[] s = CbdScores.flagged(lossB, lossC);
         for (int i = 0; i < s.length; i++) {
             s[i] |= confounded.contains(labels[i]) || everSuspect[i] > 0;
             everSuspect[i] = s[i] ? 1f : 0f;

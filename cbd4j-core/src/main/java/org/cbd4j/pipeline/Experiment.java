@@ -196,7 +196,7 @@ public final class Experiment {
     }
 
     /** The library's progress lines, sent to the listener for as long as a run works. */
-    private static Messages.Sink sink(ExperimentListener listener) {
+    static Messages.Sink sink(ExperimentListener listener) {
         return new Messages.Sink() {
             @Override
             public void line(String text) {

@@ -42,6 +42,11 @@ public final class PreviewGrid {
     }
 
     private static void draw(BufferedImage out, ImageDataset d, int i, int x0, int y0) {
+        draw(out, d, i, x0, y0, SCALE);
+    }
+
+    /** Draws image {@code i} of {@code d} at (x0, y0), each pixel a {@code scale x scale} square. */
+    static void draw(BufferedImage out, ImageDataset d, int i, int x0, int y0, int scale) {
         for (int r = 0; r < d.height(); r++) {
             for (int c = 0; c < d.width(); c++) {
                 int rgb;
@@ -51,12 +56,13 @@ public final class PreviewGrid {
                 } else {
                     rgb = d.pixel(i, 0, r, c) << 16 | d.pixel(i, 1, r, c) << 8 | d.pixel(i, 2, r, c);
                 }
-                fill(out, x0 + c * SCALE, y0 + r * SCALE, SCALE, SCALE, rgb);
+                fill(out, x0 + c * scale, y0 + r * scale, scale, scale, rgb);
             }
         }
     }
 
-    private static void label(BufferedImage out, int value, int x0, int y0, int rgb) {
+    /** Draws {@code value}'s digits, 8 pixels apart and 10 high, with the top left at (x0, y0). */
+    static void label(BufferedImage out, int value, int x0, int y0, int rgb) {
         String s = Integer.toString(value);
         for (int k = 0; k < s.length(); k++) {
             int[] rows = DIGITS[s.charAt(k) - '0'];
@@ -70,7 +76,7 @@ public final class PreviewGrid {
         }
     }
 
-    private static void fill(BufferedImage out, int x, int y, int w, int h, int rgb) {
+    static void fill(BufferedImage out, int x, int y, int w, int h, int rgb) {
         for (int yy = y; yy < Math.min(out.getHeight(), y + h); yy++) {
             for (int xx = x; xx < Math.min(out.getWidth(), x + w); xx++) {
                 out.setRGB(xx, yy, rgb);
