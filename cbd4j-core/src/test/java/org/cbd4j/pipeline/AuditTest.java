@@ -176,6 +176,16 @@ class AuditTest {
     }
 
     @Test
+    void theReportShowsTheGridAndTheMostSuspiciousRows() throws Exception {
+        String html = Files.readString(out.resolve("report.html"));
+        assertTrue(html.contains("Most suspicious images per class"), "audit section");
+        String grid = java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(out.resolve("suspicious_grid.png")));
+        assertTrue(html.contains(grid), "the grid PNG itself is embedded");
+        String top = Files.readAllLines(out.resolve("suspicion.csv")).get(1).split(",")[0];
+        assertTrue(html.contains(top), "the top-ranked image's id " + top + " is listed");
+    }
+
+    @Test
     void exportReadsBackWithoutTheFlaggedImages() throws Exception {
         ImageFolderReader.Result back = ImageFolderReader.read(clean, 16, 1, false);
         assertEquals(PlantedFolder.CLASSES, back.classes(), "every class folder is kept");
