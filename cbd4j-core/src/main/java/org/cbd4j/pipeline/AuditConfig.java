@@ -148,53 +148,21 @@ public record AuditConfig(ExperimentConfig cbd, int fcEpochs, int gridPerClass, 
     }
 
     /** Sets what differs from the defaults, as {@link ExperimentConfig.Builder} does. */
-    public static final class Builder {
+    public static final class Builder extends FlagBuilder<Builder> {
 
-        private final Map<String, Object> flags = new LinkedHashMap<>();
         private String run;
         private String exportClean;
         private String out;
 
         private Builder() {}
 
-        /** Any option of {@link AuditConfig#options} by its flag name without dashes. */
-        public Builder opt(String name, Object value) {
-            flags.put(name, value);
+        @Override
+        protected Builder self() {
             return this;
-        }
-
-        public Builder optDataset(String name) {
-            return opt(DataSetup.DATASET.name(), name);
-        }
-
-        /** The dataset's directory ({@code --data}). */
-        public Builder optDataDir(Path dir) {
-            return opt(DataSetup.DIR.name(), dir.toString());
-        }
-
-        public Builder optImageSize(int side) {
-            return opt(DataSetup.IMAGE_SIZE.name(), side);
-        }
-
-        public Builder optChannels(int channels) {
-            return opt(DataSetup.CHANNELS.name(), channels);
-        }
-
-        /** Simulates an attack on the data before auditing it (default none). */
-        public Builder optAttack(String name) {
-            return opt(AttackSetup.NAME.name(), name);
-        }
-
-        public Builder optModel(String name) {
-            return opt(TrainingSetup.MODEL.name(), name);
         }
 
         public Builder optFcEpochs(int epochs) {
             return opt(FC_EPOCHS.name(), epochs);
-        }
-
-        public Builder optSeed(long seed) {
-            return opt(TrainingSetup.SEED.name(), seed);
         }
 
         /** Scores with the saved f_B and f_C of this finished run instead of training them. */

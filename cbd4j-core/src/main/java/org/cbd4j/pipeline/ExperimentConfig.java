@@ -192,38 +192,15 @@ public record ExperimentConfig(DataSetup data, AttackSetup attack, DefenseSetup 
      * Sets what differs from the defaults, as DJL's {@code Criteria.builder()} does; {@link #build}
      * checks everything and names the first problem.
      */
-    public static final class Builder {
+    public static final class Builder extends FlagBuilder<Builder> {
 
-        private final Map<String, Object> flags = new LinkedHashMap<>();
         private String out;
 
         private Builder() {}
 
-        /** Any option by its flag name without dashes, e.g. {@code opt("blend-alpha", 0.1)}. */
-        public Builder opt(String name, Object value) {
-            flags.put(name, value);
+        @Override
+        protected Builder self() {
             return this;
-        }
-
-        public Builder optDataset(String name) {
-            return opt(DataSetup.DATASET.name(), name);
-        }
-
-        /** The dataset's directory ({@code --data}). */
-        public Builder optDataDir(Path dir) {
-            return opt(DataSetup.DIR.name(), dir.toString());
-        }
-
-        public Builder optImageSize(int side) {
-            return opt(DataSetup.IMAGE_SIZE.name(), side);
-        }
-
-        public Builder optChannels(int channels) {
-            return opt(DataSetup.CHANNELS.name(), channels);
-        }
-
-        public Builder optAttack(String name) {
-            return opt(AttackSetup.NAME.name(), name);
         }
 
         public Builder optPoisonRate(double rate) {
@@ -238,20 +215,12 @@ public record ExperimentConfig(DataSetup data, AttackSetup attack, DefenseSetup 
             return opt(DefenseSetup.NAME.name(), name);
         }
 
-        public Builder optModel(String name) {
-            return opt(TrainingSetup.MODEL.name(), name);
-        }
-
         public Builder optEpochs(int epochs) {
             return opt(TrainingSetup.EPOCHS.name(), epochs);
         }
 
         public Builder optBatchSize(int size) {
             return opt(TrainingSetup.BATCH_SIZE.name(), size);
-        }
-
-        public Builder optSeed(long seed) {
-            return opt(TrainingSetup.SEED.name(), seed);
         }
 
         /** The run directory to create (required). */
