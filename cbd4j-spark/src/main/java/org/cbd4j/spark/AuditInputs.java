@@ -162,6 +162,33 @@ final class AuditInputs {
                 + "); its columns: " + String.join(", ", s.fieldNames()));
     }
 
+    /** Larger files are refused per image rather than read into memory (no image cbd4j decodes is this large). */
+    static final long MAX_FILE_BYTES = 1L << 28;
+
+    /** The bytes of the file at {@code location}: a local path, or through Hadoop with {@code conf}. */
+    static byte[] readFile(String location, org.apache.hadoop.conf.Configuration conf) throws IOException {
+        if (isLocal(location)) {
+            Path f = localPath(location);
+            checkSize(Files.size(f));
+            return Files.readAllBytes(f);
+        }
+        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(location);
+        FileSystem fs = p.getFileSystem(conf);
+        long len = fs.getFileStatus(p).getLen();
+        checkSize(len);
+        byte[] data = new byte[(int) len];
+        try (java.io.InputStream s = fs.open(p)) {
+            org.apache.hadoop.io.IOUtils.readFully(s, data, 0, data.length);
+        }
+        return data;
+    }
+
+    private static void checkSize(long bytes) throws IOException {
+        if (bytes > MAX_FILE_BYTES) {
+            throw new IOException("file of " + bytes + " bytes is larger than an image cbd4j decodes (" + MAX_FILE_BYTES + ")");
+        }
+    }
+
     /** Whether {@code location} is a path on this machine's file system (no scheme, or {@code file:}). */
     static boolean isLocal(String location) {
         try {

@@ -1,21 +1,15 @@
 package org.cbd4j.spark;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.NoSuchElementException;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
@@ -50,9 +44,6 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
 
     private static final long serialVersionUID = 1L;
 
-    /** Larger files are refused per row rather than read into memory (no image cbd4j decodes is this large). */
-    static final long MAX_FILE_BYTES = 1L << 28;
-
     /** seq, id, label, suspicion, loss_fb, loss_fc, error. */
     static final StructType SCHEMA = new StructType(new StructField[] {
         DataTypes.createStructField("seq", DataTypes.LongType, false),
@@ -65,14 +56,12 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
 
     private final String run;
     private final int batch;
-    /** The driver's Hadoop settings, for files on HDFS or S3 (credentials set with spark.hadoop.*). */
-    private final HashMap<String, String> hadoop;
+    private final HadoopSettings hadoop;
 
-    PartitionScorer(String run, int batch, Configuration hadoopConf) {
+    PartitionScorer(String run, int batch, HadoopSettings hadoop) {
         this.run = run;
         this.batch = batch;
-        this.hadoop = new HashMap<>();
-        hadoopConf.forEach(e -> hadoop.put(e.getKey(), e.getValue()));
+        this.hadoop = hadoop;
     }
 
     @Override
@@ -93,7 +82,6 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
         private final long base;
         private long position;
         private CbdScorer scorer;
-        private Configuration conf;
 
         Scoring(Iterator<Row> input) {
             this.input = input;
@@ -155,15 +143,19 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
                 seqs[i] = base | position++;
                 String where = where(in);
                 Integer label = null;
+                Path file = null;
                 try {
                     label = label(in, spec);
-                    Path file = Path.of(where.replace('\0', '_'));
-                    DecodedImage img = ImageDecoder.decode(file, bytes(in, where));
+                    file = Path.of(where.replace('\0', '_'));
+                    DecodedImage img = ImageDecoder.decode(file, bytes(in));
                     System.arraycopy(spec.pixels(file, img), 0, pixels, n * spec.imageSize(), spec.imageSize());
                     labels[n] = label;
                     slot[n++] = i;
                 } catch (DatasetFormatException e) {
-                    out[i] = failed(seqs[i], in, label, where + ": " + reason(e));
+                    out[i] = failed(seqs[i], in, label, where + ": " + reason(e, file));
+                } catch (java.nio.file.FileSystemException e) { // the message is only the path
+                    out[i] = failed(seqs[i], in, label, where + ": cannot read (" + (e.getReason() != null ? e.getReason()
+                            : e.getClass().getSimpleName()) + ")");
                 } catch (IOException | RuntimeException e) {
                     String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
                     out[i] = failed(seqs[i], in, label, where + ": " + m.lines().findFirst().orElse(m));
@@ -192,10 +184,9 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
         }
 
         /** The problem without the path that {@link DatasetFormatException} put in front. */
-        private String reason(DatasetFormatException e) {
+        private String reason(DatasetFormatException e, Path file) {
             String m = e.getMessage();
-            int colon = m.indexOf(": ");
-            return colon >= 0 ? m.substring(colon + 2) : m;
+            return file != null && m.startsWith(file + ": ") ? m.substring(file.toString().length() + 2) : m;
         }
 
         /** The class index of a row: its index, checked, or its class name looked up in the run's. */
@@ -220,7 +211,7 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
         }
 
         /** The image file's bytes: in the row, or read from its location. */
-        private byte[] bytes(Row in, String where) throws IOException {
+        private byte[] bytes(Row in) throws IOException {
             if (!in.isNullAt(4)) {
                 return (byte[]) in.get(4);
             }
@@ -228,37 +219,7 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
             if (location == null) {
                 throw new IOException("no image bytes");
             }
-            if (AuditInputs.isLocal(location)) {
-                Path f = AuditInputs.localPath(location);
-                checkSize(Files.size(f));
-                return Files.readAllBytes(f);
-            }
-            org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(location);
-            FileSystem fs = p.getFileSystem(conf());
-            long len = fs.getFileStatus(p).getLen();
-            checkSize(len);
-            byte[] data = new byte[(int) len];
-            try (InputStream s = fs.open(p)) {
-                org.apache.hadoop.io.IOUtils.readFully(s, data, 0, data.length);
-            }
-            return data;
-        }
-
-        private void checkSize(long bytes) throws IOException {
-            if (bytes > MAX_FILE_BYTES) {
-                throw new IOException("file of " + bytes + " bytes is larger than an image cbd4j decodes (" + MAX_FILE_BYTES
-                        + ")");
-            }
-        }
-
-        private Configuration conf() {
-            if (conf == null) {
-                conf = new Configuration(false);
-                for (Map.Entry<String, String> e : hadoop.entrySet()) {
-                    conf.set(e.getKey(), e.getValue());
-                }
-            }
-            return conf;
+            return AuditInputs.readFile(location, hadoop.get());
         }
     }
 }

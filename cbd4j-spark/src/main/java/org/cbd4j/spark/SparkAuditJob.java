@@ -94,7 +94,7 @@ public final class SparkAuditJob {
         }
 
         Dataset<Row> scored = images.rows().mapPartitions(new PartitionScorer(runDir.toString(), cfg.batch(),
-                spark.sparkContext().hadoopConfiguration()), Encoders.row(PartitionScorer.SCHEMA));
+                new HadoopSettings(spark.sparkContext().hadoopConfiguration())), Encoders.row(PartitionScorer.SCHEMA));
         // Kept, so that pass 2 and the writes read the scores instead of scoring again.
         scored.persist(StorageLevel.MEMORY_AND_DISK());
         try {

@@ -5,6 +5,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.stream.DoubleStream;
+import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.broadcast.Broadcast;
@@ -55,10 +58,11 @@ final class WholeSetFlags {
     /** Collects the scored rows' losses and runs the flagging rule on them, once, on the driver. */
     static Flags compute(Dataset<Row> scored, int classes) {
         List<Chunk> chunks = scored.javaRDD().mapPartitions((Iterator<Row> rows) -> {
-            List<Long> seq = new ArrayList<>();
-            List<Integer> label = new ArrayList<>();
-            List<Float> b = new ArrayList<>();
-            List<Float> c = new ArrayList<>();
+            // primitive builders: a partition of millions of rows costs 16 bytes a row, not boxes
+            LongStream.Builder seq = LongStream.builder();
+            IntStream.Builder label = IntStream.builder();
+            DoubleStream.Builder b = DoubleStream.builder();
+            DoubleStream.Builder c = DoubleStream.builder();
             long[] errors = new long[classes + 1];
             while (rows.hasNext()) {
                 Row r = rows.next();
@@ -71,14 +75,8 @@ final class WholeSetFlags {
                     errors[r.isNullAt(2) ? classes : r.getInt(2)]++;
                 }
             }
-            float[] lb = new float[b.size()];
-            float[] lc = new float[c.size()];
-            for (int i = 0; i < lb.length; i++) {
-                lb[i] = b.get(i);
-                lc[i] = c.get(i);
-            }
-            return List.of(new Chunk(seq.stream().mapToLong(Long::longValue).toArray(),
-                    label.stream().mapToInt(Integer::intValue).toArray(), lb, lc, errors)).iterator();
+            return List.of(new Chunk(seq.build().toArray(), label.build().toArray(), floats(b), floats(c), errors))
+                    .iterator();
         }).collect();
         int n = chunks.stream().mapToInt(ch -> ch.seq().length).sum();
         long[] seq = new long[n];
@@ -112,6 +110,16 @@ final class WholeSetFlags {
         }
         long[] sorted = flaggedSeqs.stream().mapToLong(Long::longValue).sorted().toArray();
         return new Flags(sorted, images, flagged, errors);
+    }
+
+    /** The builder's values as floats (they were floats: float to double and back is exact). */
+    private static float[] floats(DoubleStream.Builder b) {
+        double[] d = b.build().toArray();
+        float[] f = new float[d.length];
+        for (int i = 0; i < d.length; i++) {
+            f[i] = (float) d[i];
+        }
+        return f;
     }
 
     /** The output table: each scored row marked flagged or not, rows with an error left null. */

@@ -1,5 +1,6 @@
 package org.cbd4j.spark;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,9 +10,13 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.spark.SparkConf;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 
 /** The main class: its exit codes, its one-line errors and its last line; the local defaults. */
@@ -39,15 +44,7 @@ class SparkAuditTest {
     @Test
     void aRunWritesCsvAndSaysWhatItFlaggedInOneLine() throws Exception {
         TinyRun.spark(); // the shared session: the command takes it instead of starting another
-        Path in = TinyRun.dir("cli").resolve("images");
-        for (String c : TinyRun.CLASSES) {
-            Files.createDirectories(in.resolve(c));
-            try (Stream<Path> s = Files.list(TinyRun.data().resolve(c))) {
-                for (Path f : s.sorted().limit(5).toList()) {
-                    Files.copy(f, in.resolve(c).resolve(f.getFileName()));
-                }
-            }
-        }
+        Path in = TinyRun.smallFolder("cli", 5);
         Path out = in.resolveSibling("out");
         Ran r = run("--run", TinyRun.run().toString(), "--input", in.toString(), "--out", out.toString(), "--format", "csv");
         assertEquals(0, r.code(), r.err());
@@ -66,6 +63,32 @@ class SparkAuditTest {
         assertEquals(20, lines.stream().filter(l -> !l.startsWith("id,")).count());
         assertTrue(lines.contains("id,label,suspicion,loss_fb,loss_fc,flagged,error"), lines.get(0));
         assertTrue(Files.isRegularFile(out.resolve("summary.json")));
+    }
+
+    @Test
+    void aPackedFolderIsAuditedAsTheFolderIs() throws Exception {
+        SparkSession spark = TinyRun.spark();
+        Path in = TinyRun.smallFolder("pack", 6);
+        Path table = in.resolveSibling("table");
+        assertEquals(24, PackFolder.pack(spark, in.toString(), table.toString(), 2));
+        Map<String, Row> packed = new HashMap<>();
+        spark.read().parquet(table.toString()).collectAsList().forEach(r -> packed.put(r.getString(0), r));
+        assertEquals(24, packed.size());
+        String bee = "bee/" + Files.list(in.resolve("bee")).sorted().findFirst().orElseThrow().getFileName();
+        assertEquals(1, packed.get(bee).getInt(2), "bee is the second class folder");
+        assertArrayEquals(Files.readAllBytes(in.resolve(bee)), (byte[]) packed.get(bee).get(1), "the file as it is");
+
+        SparkAuditJob.run(spark, new SparkAuditConfig(TinyRun.run().toString(), in.toString(), null,
+                in.resolveSibling("a").toString(), null, 256, 0, "test"));
+        SparkAuditJob.run(spark, new SparkAuditConfig(TinyRun.run().toString(), null, table.toString(),
+                in.resolveSibling("b").toString(), null, 256, 0, "test"));
+        Map<String, Row> a = new HashMap<>();
+        spark.read().parquet(in.resolveSibling("a/scores").toString()).collectAsList().forEach(r -> a.put(r.getString(0), r));
+        List<Row> b = spark.read().parquet(in.resolveSibling("b/scores").toString()).collectAsList();
+        assertEquals(24, b.size());
+        for (Row r : b) {
+            assertEquals(a.get(r.getString(0)), r, "the same row from the folder and from its table");
+        }
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.cbd4j.data.ImageEncoder;
 import org.cbd4j.pipeline.Experiment;
@@ -56,17 +57,42 @@ final class TinyRun {
         return Files.createTempDirectory(root, name);
     }
 
+    /** A new folder with the first {@code perClass} images of each class of {@link #data}. */
+    static synchronized Path smallFolder(String name, int perClass) throws IOException {
+        Path in = dir(name).resolve("images");
+        for (String c : CLASSES) {
+            Files.createDirectories(in.resolve(c));
+            try (Stream<Path> s = Files.list(data.resolve(c))) {
+                for (Path f : s.sorted().limit(perClass).toList()) {
+                    Files.copy(f, in.resolve(c).resolve(f.getFileName()));
+                }
+            }
+        }
+        return in;
+    }
+
     private static void make() throws IOException {
         if (run != null) {
             return;
         }
         root = Files.createTempDirectory("cbd4j-spark-test");
+        Path made = root;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(made)));
         data = root.resolve("images");
         write(data);
         run = root.resolve("run");
         Experiment.run(ExperimentConfig.builder().optDataset("folder").optDataDir(data).optImageSize(16).optChannels(1)
                 .optDefense("cbd").optModel("tiny-cnn").optEpochs(1).opt("fb-max-epochs", 2).opt("inversion-steps", 20)
                 .optBatchSize(32).opt("lr", 0.1).opt("no-flip", true).optSeed(3).optOut(run).build());
+    }
+
+    /** Removes the test files when the test JVM ends. */
+    private static void delete(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("cbd4j-spark tests: could not remove " + dir + ": " + e.getMessage());
+        }
     }
 
     /**
