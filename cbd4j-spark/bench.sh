@@ -25,7 +25,7 @@ export SPARK_LOCAL_IP=127.0.0.1
 
 echo "bench: building the job's jar and its Spark classpath" >&2
 (cd "$root" && mvn -B -ntp -q -pl cbd4j-spark -am -DskipTests package dependency:build-classpath \
-    -Dmdep.includeScope=compile -Dmdep.outputFile=target/spark-classpath.txt)
+    -DincludeScope=compile -Dmdep.outputFile=target/spark-classpath.txt)
 cp="$here/target/cbd4j-spark.jar:$(cat "$here/target/spark-classpath.txt")"
 spark_java() { java -Xmx6g $opens -Dai.djl.offline=true -cp "$cp" "$@"; }
 
