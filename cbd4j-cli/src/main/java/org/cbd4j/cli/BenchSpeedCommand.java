@@ -71,6 +71,12 @@ final class BenchSpeedCommand implements Callable<Integer> {
                     + "for comparison). Default: ${DEFAULT-VALUE}.")
     String optimizer;
 
+    @Option(names = "--profile", paramLabel = "DIR",
+            description = "train and eval modes: also record the timed epoch with PyTorch's profiler (cbd4j and each "
+                    + "Python layout), write the Chrome traces to DIR and print the operators by self time. Profiling "
+                    + "slows every side, so the img/s of such a run is not a figure.")
+    java.nio.file.Path profile;
+
     @Override
     public Integer call() throws Exception {
         deviceFlag.apply();
@@ -103,15 +109,17 @@ final class BenchSpeedCommand implements Callable<Integer> {
     }
 
     /** cbd4j's img/s in train or eval mode, printed. */
-    private double measure(ImageDataset data, TrainConfig cfg) {
+    private double measure(ImageDataset data, TrainConfig cfg) throws java.io.IOException {
         try (Network net = Network.create("bench", model, data.numClasses(), channels, size, size)) {
             ImageDataset warmUp = data.limit(Math.min(images, batchSize * 10));
             double secs;
             if ("eval".equals(mode)) {
                 Evaluator.predict(net, warmUp, batchSize);
+                startProfile();
                 long t0 = System.nanoTime();
                 Evaluator.predict(net, data, batchSize);
                 secs = (System.nanoTime() - t0) / 1e9;
+                stopProfile("cbd4j");
             } else {
                 Learner learner = "sgd".equals(optimizer)
                         ? new Learner(net.block(), ai.djl.training.optimizer.Optimizer.sgd()
@@ -119,15 +127,44 @@ final class BenchSpeedCommand implements Callable<Integer> {
                                 .build())
                         : SupervisedTraining.learner(net, new LearningRate(0.01f), cfg);
                 SupervisedTraining.epoch("warm-up", net, learner, warmUp, cfg, 0);
+                startProfile();
                 long t0 = System.nanoTime();
                 SupervisedTraining.epoch("timed", net, learner, data, cfg, 1);
                 secs = (System.nanoTime() - t0) / 1e9;
+                stopProfile("cbd4j");
             }
-            System.out.printf(Locale.ROOT, "cbd4j %s %s %dx%dx%d batch %d%s: %.1f img/s (%d images in %.1f s, %d parameters)%n",
-                    mode, model, channels, size, size, batchSize, "train".equals(mode) ? ", " + optimizer : "",
+            System.out.printf(Locale.ROOT, "cbd4j %s %s %dx%dx%d batch %d %s%s: %.1f img/s (%d images in %.1f s, %d parameters)%n",
+                    mode, model, channels, size, size, batchSize, org.cbd4j.model.MemoryLayout.current(),
+                    "train".equals(mode) ? ", " + optimizer : "",
                     images / secs, images, secs, net.parameterCount());
             return images / secs;
         }
+    }
+
+    private void startProfile() throws java.io.IOException {
+        if (profile != null) {
+            java.nio.file.Files.createDirectories(profile);
+            ai.djl.pytorch.jni.JniUtils.startProfile(false, false, false);
+        }
+    }
+
+    /** Stops the profiler, writes the trace as DIR/{@code name}.json and prints its table. */
+    private void stopProfile(String name) throws java.io.IOException {
+        if (profile != null) {
+            java.nio.file.Path trace = traceFile(name);
+            ai.djl.pytorch.jni.JniUtils.stopProfile(trace.toString());
+            printProfile(name, trace);
+        }
+    }
+
+    private java.nio.file.Path traceFile(String name) {
+        return profile.resolve(name + "-" + mode + ".json");
+    }
+
+    private void printProfile(String who, java.nio.file.Path trace) throws java.io.IOException {
+        org.cbd4j.report.OpProfile p = org.cbd4j.report.OpProfile.read(trace);
+        System.out.printf(Locale.ROOT, "profile of %s (%s), operators by self time:%n%s", who, trace,
+                p.table(15, images));
     }
 
     /** Times the Python yardstick in both layouts after cbd4j and prints the ratio to its best. */
@@ -136,8 +173,12 @@ final class BenchSpeedCommand implements Callable<Integer> {
             double best = 0;
             String bestLayout = "";
             for (String layout : new String[] {"nchw", "channels-last"}) {
-                PythonYardstick.Figure f = y.run(mode, layout, threads, images, batchSize, channels, size);
+                java.nio.file.Path trace = profile == null ? null : traceFile("pytorch-" + layout);
+                PythonYardstick.Figure f = y.run(mode, layout, threads, images, batchSize, channels, size, trace);
                 System.out.println(f.line());
+                if (trace != null) {
+                    printProfile("pytorch-python " + layout, trace);
+                }
                 if (f.imgPerSecond() > best) {
                     best = f.imgPerSecond();
                     bestLayout = layout;

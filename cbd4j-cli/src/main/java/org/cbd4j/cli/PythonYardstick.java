@@ -66,9 +66,12 @@ final class PythonYardstick {
         return false;
     }
 
-    /** Runs the script once for {@code layout} ({@code nchw} or {@code channels-last}). */
-    Figure run(String mode, String layout, int threads, int images, int batchSize, int channels, int size)
-            throws IOException, InterruptedException {
+    /**
+     * Runs the script once for {@code layout} ({@code nchw} or {@code channels-last}); with a
+     * {@code profile} path (else null) it also writes the timed epoch's Chrome trace there.
+     */
+    Figure run(String mode, String layout, int threads, int images, int batchSize, int channels, int size,
+            Path profile) throws IOException, InterruptedException {
         Path script = Files.createTempFile("cbd4j-yardstick", ".py");
         try {
             try (InputStream in = PythonYardstick.class.getResourceAsStream("pytorch_wrn16_1.py")) {
@@ -83,7 +86,13 @@ final class PythonYardstick {
             if (layout.equals("channels-last")) {
                 cmd.add("--channels-last");
             }
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            if (profile != null) {
+                cmd.addAll(List.of("--profile", profile.toString()));
+            }
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+            // The yardstick is Python as a user runs it: without the allocator ./cbd sets for cbd4j.
+            pb.environment().keySet().removeIf(k -> k.equals("LD_PRELOAD") || k.startsWith("MALLOC_"));
+            Process p = pb.start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(3600, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 p.destroyForcibly();

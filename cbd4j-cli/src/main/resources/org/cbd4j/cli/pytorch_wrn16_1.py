@@ -5,7 +5,8 @@ Same architecture as cbd4j's WideResNet (pre-activation basic blocks, widths 16/
 average pool, linear head), SGD with Nesterov momentum 0.9 and weight decay 1e-4, batch 64, no
 augmentation, no data loading. `--mode eval` times inference (no_grad, eval mode) instead;
 `--channels-last` keeps input and weights in NHWC memory format, PyTorch's faster layout for
-oneDNN convolutions on CPUs. `cbd bench-speed` runs this file from its jar for the side-by-side
+oneDNN convolutions on CPUs. `--profile FILE` writes the timed epoch's operators as a Chrome trace
+(the same format cbd4j's profile has; profiling slows both sides, so its img/s is not a figure). `cbd bench-speed` runs this file from its jar for the side-by-side
 figure; by hand, with Debian's python3-torch:
 
     /usr/bin/python3 bench/pytorch_wrn16_1.py --threads 2 --images 6400 [--channels-last] [--mode eval]
@@ -67,6 +68,8 @@ def main():
     ap.add_argument("--size", type=int, default=32)
     ap.add_argument("--mode", choices=["train", "eval"], default="train")
     ap.add_argument("--channels-last", action="store_true")
+    ap.add_argument("--profile", metavar="TRACE_JSON",
+                    help="profile the timed epoch with torch.autograd.profiler and write a Chrome trace there")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.set_num_interop_threads(1)
@@ -94,9 +97,15 @@ def main():
             opt.step()
 
     epoch(a.batch_size * 10)  # warm-up
+    prof = torch.autograd.profiler.profile() if a.profile else None
+    if prof is not None:
+        prof.__enter__()
     t0 = time.time()
     epoch(a.images)
     secs = time.time() - t0
+    if prof is not None:
+        prof.__exit__(None, None, None)
+        prof.export_chrome_trace(a.profile)
     layout = "channels-last" if a.channels_last else "nchw"
     timed = (a.images // a.batch_size) * a.batch_size
     print(f"pytorch {torch.__version__} wrn-16-1 {a.channels}x{a.size}x{a.size} batch {a.batch_size} threads "

@@ -127,6 +127,7 @@ class RunConfigFileTest {
         written.add("baseline"); // a comparison, not part of the run
         written.add("out"); // given on the command line of a re-run
         written.add("device"); // where the run computes, not what: a re-run may choose another
+        written.add("memory-layout"); // likewise how, not what (results agree to rounding)
         assertEquals(keys, written, "run-config.yaml must be able to reproduce every train option");
     }
 

@@ -114,7 +114,8 @@ public class ClassifierBlock extends AbstractBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        return withHead(ps, features.forward(ps, inputs, training, params), training, params);
+        NDList z = features.forward(ps, MemoryLayout.arrangeInputs(inputs), training, params);
+        return withHead(ps, z, training, params);
     }
 
     /**
@@ -127,7 +128,7 @@ public class ClassifierBlock extends AbstractBlock {
         if (stageEnds.length == 0) {
             throw new IllegalStateException("this model names no stages");
         }
-        NDList x = inputs;
+        NDList x = MemoryLayout.arrangeInputs(inputs);
         NDList stages = new NDList(stageEnds.length);
         int i = 0;
         int next = 0;

@@ -5,11 +5,12 @@ import java.time.Instant;
 import java.util.Map;
 import org.cbd4j.data.DataSource;
 import org.cbd4j.model.ComputeDevice;
+import org.cbd4j.model.MemoryLayout;
 
 /**
  * How an artifact was made (after Tribuo's provenance): the full resolved config, seed, data
- * source with file hashes, tool, library, engine and JVM versions, the device and CPU it ran
- * on, time and command line. Written to every run directory and stored inside every saved model.
+ * source with file hashes, tool, library, engine and JVM versions, the device, memory layout
+ * and CPU it ran on, time and command line. Written to every run directory and stored inside every saved model.
  */
 public record Provenance(
         String tool,
@@ -17,6 +18,7 @@ public record Provenance(
         String djlVersion,
         String engine,
         String device,
+        String memoryLayout,
         String cpu,
         String java,
         String os,
@@ -36,6 +38,7 @@ public record Provenance(
                 djl == null ? "0.36.0" : djl,
                 e.getEngineName() + " " + e.getVersion(),
                 ComputeDevice.current().toString(),
+                MemoryLayout.current().toString(),
                 Machine.current().describe(),
                 System.getProperty("java.vendor") + " " + System.getProperty("java.version"),
                 System.getProperty("os.name") + " " + System.getProperty("os.arch"),
