@@ -38,7 +38,7 @@ class BenchSpeedCommandTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith("machine: ") && r.out().contains(" cores, ISA "), r.out());
         assertTrue(r.out().contains("pytorch fake nchw: 400.0") && r.out().contains("pytorch fake channels-last: 500.0"), r.out());
-        Matcher ours = Pattern.compile("cbd4j eval wrn-16-1 1x8x8 batch 16: ([0-9.]+) img/s").matcher(r.out());
+        Matcher ours = Pattern.compile("cbd4j eval wrn-16-1 1x8x8 batch 16 channels-last: ([0-9.]+) img/s").matcher(r.out());
         assertTrue(ours.find(), r.out());
         Matcher ratio = Pattern.compile("ratio cbd4j / pytorch-python \\(best layout, channels-last\\): ([0-9.]+)x")
                 .matcher(r.out());
@@ -51,11 +51,24 @@ class BenchSpeedCommandTest {
         CliTest.Result r = CliTest.run("bench-speed", "--model", "tiny-cnn", "--images", "64", "--batch-size", "16",
                 "--channels", "1", "--size", "8", "--python", "off");
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("cbd4j train tiny-cnn 1x8x8 batch 16, nesterov: "), r.out());
+        assertTrue(r.out().contains("cbd4j train tiny-cnn 1x8x8 batch 16 channels-last, nesterov: "), r.out());
         assertTrue(!r.out().contains("ratio"), r.out());
         CliTest.Result bad = CliTest.run("bench-speed", "--images", "64", "--python", tmp.resolve("nope").toString());
         assertEquals(2, bad.code(), bad.err());
         assertEquals(1, bad.err().strip().lines().count(), bad.err());
         assertTrue(bad.err().contains("--python"), bad.err());
+    }
+
+    @Test
+    void profileWritesTheTraceAndPrintsTheOperatorsBySelfTime(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path prof = dir.resolve("prof");
+        CliTest.Result r = CliTest.run("bench-speed", "--model", "tiny-cnn", "--images", "64", "--batch-size", "16",
+                "--channels", "1", "--size", "8", "--python", "off", "--profile", prof.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(java.nio.file.Files.size(prof.resolve("cbd4j-train.json")) > 0);
+        assertTrue(r.out().contains("profile of cbd4j (" + prof.resolve("cbd4j-train.json") + ")"), r.out());
+        // A training step runs convolutions forward and backward; the table must show them by name.
+        assertTrue(r.out().contains("| aten::convolution_backward |") && r.out().contains("| all operators |"), r.out());
     }
 }
