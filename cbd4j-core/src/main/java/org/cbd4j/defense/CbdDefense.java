@@ -18,11 +18,11 @@ import org.cbd4j.method.Method;
 import org.cbd4j.method.Option;
 import org.cbd4j.method.OptionValues;
 import org.cbd4j.method.Paper;
+import org.cbd4j.model.ComputeDevice;
 import org.cbd4j.model.Network;
 import org.cbd4j.train.Adam;
 import org.cbd4j.train.Batches;
 import org.cbd4j.train.CrashPoints;
-import org.cbd4j.train.DivergenceException;
 import org.cbd4j.train.Learner;
 import org.cbd4j.train.LearningRate;
 import org.cbd4j.train.Messages;
@@ -268,7 +268,7 @@ public final class CbdDefense implements Defense {
             criticLr.set(criticSchedule.at(e));
             Map<String, Double> stats = stage2Epoch(step, fC, train, cfg, e, cbd.paperWeighting() ? null : staticLossB,
                     weights, lastLossC, suspectSoFar, patterns, suspectClasses,
-                    opt.weightGate() && (gateFromStart || e > 0));
+                    opt.weightGate() && (gateFromStart || e > 0), ComputeDevice.lossReadInterval());
             stats.put("lr", (double) fcLr.get());
             ctx.listener().epochEnd("f_C", e, fC, stats, weights.clone());
             ctx.checkpointer().save("f_C", e + 1, state);
@@ -335,9 +335,10 @@ public final class CbdDefense implements Defense {
         return (lossB, lossC, labels) -> Batches.values(lossB.getManager(), epochWeights, order, from, to);
     }
 
-    private Map<String, Double> stage2Epoch(CbdStep step, Network fC, ImageDataset train, TrainConfig cfg, int epoch,
+    /** One f_C epoch, its steps' outputs read to the host every {@code readEvery} batches ({@link StepReadback}). */
+    Map<String, Double> stage2Epoch(CbdStep step, Network fC, ImageDataset train, TrainConfig cfg, int epoch,
             float[] staticLossB, float[] weightsOut, float[] lastLossC, float[] suspectSoFar,
-            Map<String, float[]> patterns, List<Integer> confounded, boolean gate) {
+            Map<String, float[]> patterns, List<Integer> confounded, boolean gate, int readEvery) {
         Seeds.seedEpoch(cfg.seed(), "f_C", epoch);
         int n = train.size();
         int[] order = Batches.epochOrder(n, cfg.seed(), "f_C", epoch);
@@ -357,10 +358,9 @@ public final class CbdDefense implements Defense {
         } else if (staticLossB != null) {
             epochWeights = CbdWeights.epochWeights(staticLossB, lastLossC, labels, train.numClasses());
         }
-        double ceSum = 0;
-        double miSum = 0;
         int batches = (n + cfg.batchSize() - 1) / cfg.batchSize();
-        try (Progress p = new Progress("f_C epoch " + (epoch + 1) + "/" + cfg.epochs(), n)) {
+        try (Progress p = new Progress("f_C epoch " + (epoch + 1) + "/" + cfg.epochs(), n);
+                StepReadback read = new StepReadback(fC.manager(), readEvery, epoch, order, weightsOut, lastLossC)) {
             for (int b = 0; b < batches; b++) {
                 int from = b * cfg.batchSize();
                 int to = Math.min(n, from + cfg.batchSize());
@@ -368,7 +368,7 @@ public final class CbdDefense implements Defense {
                     continue;
                 }
                 CrashPoints.atBatch("f_C", epoch, b);
-                CbdStep.Result r;
+                int batch = b;
                 try (NDManager bm = fC.manager().newSubManager()) {
                     NDArray x = Batches.images(bm, train, order, from, to);
                     if (!patterns.isEmpty()) {
@@ -378,23 +378,13 @@ public final class CbdDefense implements Defense {
                     x = cfg.augmentation().apply(x, aug);
                     NDArray y = Batches.labels(bm, labels, order, from, to);
                     NDArray lossB = staticLossB == null ? null : Batches.values(bm, staticLossB, order, from, to);
-                    r = step.run(x, y, lossB, weighting(train.numClasses(), epochWeights, order, from, to));
+                    step.run(x, y, lossB, weighting(train.numClasses(), epochWeights, order, from, to),
+                            o -> read.add(o, batch, from, to));
                 }
-                if (!Float.isFinite(r.ce()) || !Float.isFinite(r.mi())) {
-                    throw new DivergenceException("f_C", epoch, b, Float.isFinite(r.ce()) ? r.mi() : r.ce());
-                }
-                for (int k = from; k < to; k++) {
-                    weightsOut[order[k]] = r.weights()[k - from];
-                    lastLossC[order[k]] = r.lossC()[k - from];
-                }
-                ceSum += r.ce() * (to - from);
-                miSum += r.mi() * (to - from);
-                p.step(to - from, String.format("ce %.4f mi %.5f", ceSum / to, miSum / to));
+                p.step(to - from, read.progress()); // on a GPU: the batches read so far
             }
+            read.flush();
+            return read.stats();
         }
-        Map<String, Double> stats = new LinkedHashMap<>();
-        stats.put("loss", ceSum / n);
-        stats.put("mi", miSum / n);
-        return stats;
     }
 }

@@ -21,14 +21,42 @@ final class CbdStep {
     }
 
     /**
-     * What one step used and produced.
+     * What one step used and produced, read to the host.
      *
      * @param weights the per-sample weights multiplied into f_C's loss
      * @param lossC f_C's per-sample cross-entropy before the update
      * @param ce the weighted cross-entropy
      * @param mi the MI estimate seen by f_C (0 without the MI term)
      */
-    record Result(float[] weights, float[] lossC, float ce, float mi) {}
+    record Result(float[] weights, float[] lossC, float ce, float mi) {
+
+        /** Whether ce and mi are finite: otherwise the step is not taken (or no longer counts). */
+        boolean finite() {
+            return Float.isFinite(ce) && Float.isFinite(mi);
+        }
+    }
+
+    /**
+     * The same, still on the device: nothing is copied to the host until {@link #read} (on a GPU
+     * each copy waits for the device's whole queue, see {@link StepReadback}).
+     *
+     * @param mi null without the MI term
+     */
+    record Outputs(NDArray weights, NDArray lossC, NDArray ce, NDArray mi) {
+
+        /** Copies the four to the host: ce, then mi, then the weights, then l_C, as the step always did. */
+        Result read() {
+            float c = ce.getFloat();
+            float m = mi == null ? 0 : mi.getFloat();
+            return new Result(weights.toFloatArray(), lossC.toFloatArray(), c, m);
+        }
+    }
+
+    /** Takes a step's outputs before its update. */
+    interface Readout {
+        /** @return false to skip the update (a value read now is not finite) */
+        boolean proceed(Outputs outputs);
+    }
 
     private final Network fB;
     private final Network fC;
@@ -51,37 +79,46 @@ final class CbdStep {
     }
 
     /**
-     * Runs the step on an augmented batch.
+     * Runs the step on an augmented batch and reads what it used at once (a test's view of one
+     * step; the epoch loop passes a {@link StepReadback}).
      *
      * @param lossB f_B's per-sample loss to weight with, or null to take it from f_B on {@code x}
      *     (the paper's per-batch l_B)
      */
     Result run(NDArray x, NDArray y, NDArray lossB, Weighting weighting) {
+        Result[] read = new Result[1];
+        run(x, y, lossB, weighting, o -> {
+            read[0] = o.read();
+            return read[0].finite();
+        });
+        return read[0];
+    }
+
+    /**
+     * Runs the step, handing its outputs to {@code readout} between the forward pass and the
+     * update; the step itself copies none of them to the host. (With the MI term, the critic's
+     * {@link SpectralNorm#apply} still reads each weight's sigma and vector every step.)
+     */
+    void run(NDArray x, NDArray y, NDArray lossB, Weighting weighting, Readout readout) {
         // f_B is frozen: inference mode outside any collector records no graph. Its forward pass
         // is needed only for the MI term or the paper's per-batch l_B.
         NDList outB = critic != null || lossB == null ? fB.forward(new NDList(x), false) : null;
         NDArray lB = lossB != null ? lossB : Losses.perSampleCrossEntropy(outB.get(0), y);
         NDArray zC;
-        float ce;
-        float mi = 0;
-        float[] wv;
-        float[] lc;
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             NDList outC = fC.forward(new NDList(x), true);
             zC = outC.get(1);
             NDArray lossC = Losses.perSampleCrossEntropy(outC.get(0), y);
             NDArray w = weighting.weights(lB, lossC.stopGradient(), y);
-            NDArray loss = w.mul(lossC).mean();
-            ce = loss.getFloat();
+            NDArray ce = w.mul(lossC).mean();
+            NDArray loss = ce;
+            NDArray est = null;
             if (critic != null) {
-                NDArray est = critic.estimate(outB.get(1), zC, true);
-                mi = est.getFloat();
+                est = critic.estimate(outB.get(1), zC, true);
                 loss = loss.add(est.mul(lambda));
             }
-            wv = w.toFloatArray();
-            lc = lossC.toFloatArray();
-            if (!Float.isFinite(ce) || !Float.isFinite(mi)) {
-                return new Result(wv, lc, ce, mi);
+            if (!readout.proceed(new Outputs(w, lossC, ce, est))) {
+                return;
             }
             gc.backward(loss);
         }
@@ -95,6 +132,5 @@ final class CbdStep {
             criticLearner.step();
             spectral.apply(critic.block());
         }
-        return new Result(wv, lc, ce, mi);
     }
 }
