@@ -96,8 +96,8 @@ final class CbdStep {
 
     /**
      * Runs the step, handing its outputs to {@code readout} between the forward pass and the
-     * update; the step itself copies none of them to the host. (With the MI term, the critic's
-     * {@link SpectralNorm#apply} still reads each weight's sigma and vector every step.)
+     * update; the step itself copies none of them to the host (nor does the critic's
+     * {@link SpectralNorm#apply}).
      */
     void run(NDArray x, NDArray y, NDArray lossB, Weighting weighting, Readout readout) {
         // f_B is frozen: inference mode outside any collector records no graph. Its forward pass

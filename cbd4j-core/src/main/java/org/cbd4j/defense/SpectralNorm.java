@@ -25,13 +25,20 @@ public final class SpectralNorm {
     static final int COLD_START_ITERATIONS = 50;
 
     private final int iterations;
-    private final Map<String, float[]> leftVectors = new HashMap<>();
+    /** Warm-start vectors kept on the weights' device between calls (read to the host only for checkpoints). */
+    private final Map<String, NDArray> leftVectors = new HashMap<>();
+    /** Vectors restored from a checkpoint, moved to the device at their first use. */
+    private final Map<String, float[]> restored = new HashMap<>();
 
     public SpectralNorm(int iterations) {
         this.iterations = iterations;
     }
 
-    /** Normalises every 2-D weight of {@code block} in place (call outside any gradient collector). */
+    /**
+     * Normalises every 2-D weight of {@code block} in place (call outside any gradient collector).
+     * Nothing is read back to the host: sigma divides the weight as a device scalar, replaced by 1
+     * when it is not positive and finite, so a GPU is never made to wait here.
+     */
     public void apply(Block block) {
         for (Pair<String, Parameter> p : block.getParameters()) {
             NDArray w = p.getValue().getArray();
@@ -42,8 +49,8 @@ public final class SpectralNorm {
                 // Work on a copy owned by the scope so every temporary is freed with it.
                 NDArray ws = w.duplicate();
                 ws.attach(scope);
-                float[] start = leftVectors.get(p.getKey());
-                NDArray u = start != null ? scope.create(start) : scope.randomNormal(new Shape(ws.getShape().get(0)));
+                NDArray start = start(p.getKey(), w.getManager());
+                NDArray u = start != null ? start : scope.randomNormal(new Shape(ws.getShape().get(0)));
                 NDArray v = null;
                 // A cold start needs more iterations to converge; warm starts then track the drift.
                 int iters = start == null ? Math.max(iterations, COLD_START_ITERATIONS) : iterations;
@@ -51,24 +58,44 @@ public final class SpectralNorm {
                     v = normalise(ws.transpose().matMul(u.expandDims(1)).squeeze(1));
                     u = normalise(ws.matMul(v.expandDims(1)).squeeze(1));
                 }
-                float sigma = u.dot(ws.matMul(v.expandDims(1)).squeeze(1)).getFloat();
-                leftVectors.put(p.getKey(), u.toFloatArray());
-                if (sigma > 0 && Float.isFinite(sigma)) {
-                    w.divi(sigma);
+                NDArray sigma = u.dot(ws.matMul(v.expandDims(1)).squeeze(1));
+                NDArray usable = sigma.gt(0).logicalAnd(sigma.isInfinite().logicalNot()).logicalAnd(sigma.isNaN().logicalNot());
+                w.divi(ai.djl.ndarray.NDArrays.where(usable, sigma, scope.ones(sigma.getShape())));
+                u.attach(w.getManager());
+                NDArray previous = leftVectors.put(p.getKey(), u);
+                if (previous != null && previous != u) {
+                    previous.close();
                 }
             }
         }
     }
 
+    /** The warm-start vector of {@code key} on the device, or null before its first call. */
+    private NDArray start(String key, NDManager device) {
+        float[] r = restored.remove(key);
+        if (r != null) {
+            NDArray u = device.create(r);
+            NDArray previous = leftVectors.put(key, u);
+            if (previous != null) {
+                previous.close();
+            }
+        }
+        return leftVectors.get(key);
+    }
+
     /** The warm-start vectors, for checkpoints. */
     public Map<String, float[]> vectors() {
-        return new HashMap<>(leftVectors);
+        Map<String, float[]> out = new HashMap<>(restored);
+        leftVectors.forEach((k, u) -> out.putIfAbsent(k, u.toFloatArray()));
+        return out;
     }
 
     /** Restores warm-start vectors from a checkpoint. */
     public void restore(Map<String, float[]> vectors) {
+        leftVectors.values().forEach(NDArray::close);
         leftVectors.clear();
-        leftVectors.putAll(vectors);
+        restored.clear();
+        restored.putAll(vectors);
     }
 
     /** Largest singular value estimate of a matrix, by {@code iters} power iterations (for tests). */

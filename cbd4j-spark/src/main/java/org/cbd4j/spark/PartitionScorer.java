@@ -121,6 +121,7 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
         /** Reads, decodes and scores the next {@code batch} rows. */
         private void fill() {
             if (scorer == null) {
+                IntraOpThreads.choose();
                 try {
                     scorer = CbdScorer.load(Path.of(run));
                 } catch (IOException e) {
