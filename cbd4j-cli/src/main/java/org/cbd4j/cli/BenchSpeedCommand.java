@@ -1,6 +1,10 @@
 package org.cbd4j.cli;
 
 import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -13,8 +17,10 @@ import org.cbd4j.defense.CbdOptions;
 import org.cbd4j.defense.DefenseContext;
 import org.cbd4j.defense.DefenseResult;
 import org.cbd4j.eval.Evaluator;
+import org.cbd4j.model.MemoryLayout;
 import org.cbd4j.model.Network;
 import org.cbd4j.report.Machine;
+import org.cbd4j.report.OpProfile;
 import org.cbd4j.train.Augmentation;
 import org.cbd4j.train.Learner;
 import org.cbd4j.train.LearningRate;
@@ -75,7 +81,7 @@ final class BenchSpeedCommand implements Callable<Integer> {
             description = "train and eval modes: also record the timed epoch with PyTorch's profiler (cbd4j and each "
                     + "Python layout), write the Chrome traces to DIR and print the operators by self time. Profiling "
                     + "slows every side, so the img/s of such a run is not a figure.")
-    java.nio.file.Path profile;
+    Path profile;
 
     @Override
     public Integer call() throws Exception {
@@ -109,7 +115,7 @@ final class BenchSpeedCommand implements Callable<Integer> {
     }
 
     /** cbd4j's img/s in train or eval mode, printed. */
-    private double measure(ImageDataset data, TrainConfig cfg) throws java.io.IOException {
+    private double measure(ImageDataset data, TrainConfig cfg) throws IOException {
         try (Network net = Network.create("bench", model, data.numClasses(), channels, size, size)) {
             ImageDataset warmUp = data.limit(Math.min(images, batchSize * 10));
             double secs;
@@ -134,35 +140,35 @@ final class BenchSpeedCommand implements Callable<Integer> {
                 stopProfile("cbd4j");
             }
             System.out.printf(Locale.ROOT, "cbd4j %s %s %dx%dx%d batch %d %s%s: %.1f img/s (%d images in %.1f s, %d parameters)%n",
-                    mode, model, channels, size, size, batchSize, org.cbd4j.model.MemoryLayout.current(),
+                    mode, model, channels, size, size, batchSize, MemoryLayout.current(),
                     "train".equals(mode) ? ", " + optimizer : "",
                     images / secs, images, secs, net.parameterCount());
             return images / secs;
         }
     }
 
-    private void startProfile() throws java.io.IOException {
+    private void startProfile() throws IOException {
         if (profile != null) {
-            java.nio.file.Files.createDirectories(profile);
-            ai.djl.pytorch.jni.JniUtils.startProfile(false, false, false);
+            Files.createDirectories(profile);
+            JniUtils.startProfile(false, false, false);
         }
     }
 
     /** Stops the profiler, writes the trace as DIR/{@code name}.json and prints its table. */
-    private void stopProfile(String name) throws java.io.IOException {
+    private void stopProfile(String name) throws IOException {
         if (profile != null) {
-            java.nio.file.Path trace = traceFile(name);
-            ai.djl.pytorch.jni.JniUtils.stopProfile(trace.toString());
+            Path trace = traceFile(name);
+            JniUtils.stopProfile(trace.toString());
             printProfile(name, trace);
         }
     }
 
-    private java.nio.file.Path traceFile(String name) {
+    private Path traceFile(String name) {
         return profile.resolve(name + "-" + mode + ".json");
     }
 
-    private void printProfile(String who, java.nio.file.Path trace) throws java.io.IOException {
-        org.cbd4j.report.OpProfile p = org.cbd4j.report.OpProfile.read(trace);
+    private void printProfile(String who, Path trace) throws IOException {
+        OpProfile p = OpProfile.read(trace);
         System.out.printf(Locale.ROOT, "profile of %s (%s), operators by self time:%n%s", who, trace,
                 p.table(15, images));
     }
@@ -173,7 +179,7 @@ final class BenchSpeedCommand implements Callable<Integer> {
             double best = 0;
             String bestLayout = "";
             for (String layout : new String[] {"nchw", "channels-last"}) {
-                java.nio.file.Path trace = profile == null ? null : traceFile("pytorch-" + layout);
+                Path trace = profile == null ? null : traceFile("pytorch-" + layout);
                 PythonYardstick.Figure f = y.run(mode, layout, threads, images, batchSize, channels, size, trace);
                 System.out.println(f.line());
                 if (trace != null) {

@@ -59,7 +59,8 @@ public final class SpectralNorm {
                     u = normalise(ws.matMul(v.expandDims(1)).squeeze(1));
                 }
                 NDArray sigma = u.dot(ws.matMul(v.expandDims(1)).squeeze(1));
-                NDArray usable = sigma.gt(0).logicalAnd(sigma.isInfinite().logicalNot()).logicalAnd(sigma.isNaN().logicalNot());
+                // 0 < sigma < inf is false for NaN too: such a sigma divides by 1, i.e. not at all.
+                NDArray usable = sigma.gt(0).logicalAnd(sigma.lt(Float.POSITIVE_INFINITY));
                 w.divi(ai.djl.ndarray.NDArrays.where(usable, sigma, scope.ones(sigma.getShape())));
                 u.attach(w.getManager());
                 NDArray previous = leftVectors.put(p.getKey(), u);

@@ -43,10 +43,11 @@ final class IntraOpThreads {
 
     /** Sets {@link #PROPERTY} in this JVM unless it is set already (call before the first model loads). */
     static synchronized void choose() {
-        if (System.getProperty(PROPERTY) != null || SparkEnv.get() == null) {
+        SparkEnv env = SparkEnv.get();
+        if (System.getProperty(PROPERTY) != null || env == null) {
             return;
         }
         int processors = Runtime.getRuntime().availableProcessors();
-        System.setProperty(PROPERTY, String.valueOf(perTask(processors, concurrentTasks(SparkEnv.get().conf(), processors))));
+        System.setProperty(PROPERTY, String.valueOf(perTask(processors, concurrentTasks(env.conf(), processors))));
     }
 }
