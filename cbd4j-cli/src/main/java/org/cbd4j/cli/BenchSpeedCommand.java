@@ -18,6 +18,7 @@ import org.cbd4j.defense.DefenseContext;
 import org.cbd4j.defense.DefenseResult;
 import org.cbd4j.eval.Evaluator;
 import org.cbd4j.model.MemoryLayout;
+import org.cbd4j.model.Precision;
 import org.cbd4j.model.Network;
 import org.cbd4j.report.Machine;
 import org.cbd4j.report.OpProfile;
@@ -139,8 +140,8 @@ final class BenchSpeedCommand implements Callable<Integer> {
                 secs = (System.nanoTime() - t0) / 1e9;
                 stopProfile("cbd4j");
             }
-            System.out.printf(Locale.ROOT, "cbd4j %s %s %dx%dx%d batch %d %s%s: %.1f img/s (%d images in %.1f s, %d parameters)%n",
-                    mode, model, channels, size, size, batchSize, MemoryLayout.current(),
+            System.out.printf(Locale.ROOT, "cbd4j %s %s %dx%dx%d batch %d %s %s%s: %.1f img/s (%d images in %.1f s, %d parameters)%n",
+                    mode, model, channels, size, size, batchSize, MemoryLayout.current(), Precision.current(),
                     "train".equals(mode) ? ", " + optimizer : "",
                     images / secs, images, secs, net.parameterCount());
             return images / secs;
@@ -180,7 +181,7 @@ final class BenchSpeedCommand implements Callable<Integer> {
             String bestLayout = "";
             for (String layout : new String[] {"nchw", "channels-last"}) {
                 Path trace = profile == null ? null : traceFile("pytorch-" + layout);
-                PythonYardstick.Figure f = y.run(mode, layout, threads, images, batchSize, channels, size, trace);
+                PythonYardstick.Figure f = y.run(mode, layout, Precision.current().toString(), threads, images, batchSize, channels, size, trace);
                 System.out.println(f.line());
                 if (trace != null) {
                     printProfile("pytorch-python " + layout, trace);

@@ -3,13 +3,15 @@ package org.cbd4j.cli;
 import ai.djl.Device;
 import org.cbd4j.model.ComputeDevice;
 import org.cbd4j.model.MemoryLayout;
+import org.cbd4j.model.Precision;
+import org.cbd4j.report.Machine;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --device} and {@code --memory-layout}, shared by every command that trains or scores
- * ({@code @Mixin}): where and in which memory layout the networks compute, not what they compute.
- * Applied before any network is made; a GPU asked for on a machine without one is a one-line usage
- * error.
+ * {@code --device}, {@code --memory-layout} and {@code --precision}, shared by every command that
+ * trains or scores ({@code @Mixin}): where, in which memory layout and in which number format the
+ * networks compute, not what they compute. Applied before any network is made; a GPU asked for on
+ * a machine without one, or bf16 on a CPU without bf16 instructions, is a one-line usage error.
  */
 final class DeviceFlag {
 
@@ -23,9 +25,19 @@ final class DeviceFlag {
                     + "quarter faster on CPUs) or nchw; results agree to rounding. Default: ${DEFAULT-VALUE}.")
     String memoryLayout = "channels-last";
 
-    /** Chooses the device and layout for every network made from now on and returns the device. */
+    @Option(names = "--precision", paramLabel = "fp32|bf16", defaultValue = "fp32",
+            description = "Number format of the convolutions: fp32, or bf16 (mixed precision: convolutions in "
+                    + "bfloat16, parameters, BatchNorm and loss in float32; needs a CPU with AVX512-BF16 or AMX-BF16, "
+                    + "or a GPU). Default: ${DEFAULT-VALUE}.")
+    String precision = "fp32";
+
+    /** Chooses the device, layout and precision for every network made from now on and returns the device. */
     Device apply() {
         MemoryLayout.use(MemoryLayout.parse(memoryLayout));
-        return ComputeDevice.use(device);
+        Precision p = Precision.parse(precision);
+        Device d = ComputeDevice.use(device);
+        Machine m = Machine.current();
+        Precision.use(p, d, m.hasBf16(), m.cpuModel());
+        return d;
     }
 }

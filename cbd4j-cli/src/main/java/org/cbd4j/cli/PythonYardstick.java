@@ -67,11 +67,12 @@ final class PythonYardstick {
     }
 
     /**
-     * Runs the script once for {@code layout} ({@code nchw} or {@code channels-last}); with a
-     * {@code profile} path (else null) it also writes the timed epoch's Chrome trace there.
+     * Runs the script once for {@code layout} ({@code nchw} or {@code channels-last}) and
+     * {@code precision} ({@code fp32}, or {@code bf16}: PyTorch's autocast); with a {@code profile}
+     * path (else null) it also writes the timed epoch's Chrome trace there.
      */
-    Figure run(String mode, String layout, int threads, int images, int batchSize, int channels, int size,
-            Path profile) throws IOException, InterruptedException {
+    Figure run(String mode, String layout, String precision, int threads, int images, int batchSize, int channels,
+            int size, Path profile) throws IOException, InterruptedException {
         Path script = Files.createTempFile("cbd4j-yardstick", ".py");
         try {
             try (InputStream in = PythonYardstick.class.getResourceAsStream("pytorch_wrn16_1.py")) {
@@ -82,7 +83,7 @@ final class PythonYardstick {
             }
             List<String> cmd = new ArrayList<>(List.of(python, script.toString(), "--threads", String.valueOf(threads),
                     "--images", String.valueOf(images), "--batch-size", String.valueOf(batchSize), "--channels",
-                    String.valueOf(channels), "--size", String.valueOf(size), "--mode", mode));
+                    String.valueOf(channels), "--size", String.valueOf(size), "--mode", mode, "--precision", precision));
             if (layout.equals("channels-last")) {
                 cmd.add("--channels-last");
             }

@@ -68,6 +68,8 @@ def main():
     ap.add_argument("--size", type=int, default=32)
     ap.add_argument("--mode", choices=["train", "eval"], default="train")
     ap.add_argument("--channels-last", action="store_true")
+    ap.add_argument("--precision", choices=["fp32", "bf16"], default="fp32",
+                    help="bf16: the forward under torch.autocast('cpu', bfloat16), PyTorch's own mixed precision")
     ap.add_argument("--profile", metavar="TRACE_JSON",
                     help="profile the timed epoch with torch.autograd.profiler and write a Chrome trace there")
     a = ap.parse_args()
@@ -83,15 +85,18 @@ def main():
         x = torch.rand(a.batch_size, a.channels, a.size, a.size).contiguous(memory_format=fmt)
         return x, torch.randint(0, 10, (a.batch_size,))
 
+    bf16 = a.precision == "bf16"
+
     def epoch(n):
         for _ in range(n // a.batch_size):
             x, y = batch()
             if a.mode == "eval":
-                with torch.no_grad():
+                with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
                     net(x)[0].argmax(1)
                 continue
-            logits, _ = net(x)
-            loss = F.cross_entropy(logits, y)
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+                logits, _ = net(x)
+            loss = F.cross_entropy(logits.float(), y)
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -109,8 +114,8 @@ def main():
     layout = "channels-last" if a.channels_last else "nchw"
     timed = (a.images // a.batch_size) * a.batch_size
     print(f"pytorch {torch.__version__} wrn-16-1 {a.channels}x{a.size}x{a.size} batch {a.batch_size} threads "
-          f"{a.threads} {a.mode} {layout}: {timed / secs:.1f} img/s ({timed} images in {secs:.1f} s)")
-    print(json.dumps({"tool": "pytorch", "version": torch.__version__, "mode": a.mode, "layout": layout,
+          f"{a.threads} {a.mode} {layout} {a.precision}: {timed / secs:.1f} img/s ({timed} images in {secs:.1f} s)")
+    print(json.dumps({"tool": "pytorch", "version": torch.__version__, "mode": a.mode, "layout": layout, "precision": a.precision,
                       "threads": a.threads, "batch_size": a.batch_size, "images": timed, "seconds": secs,
                       "img_per_s": timed / secs}))
 

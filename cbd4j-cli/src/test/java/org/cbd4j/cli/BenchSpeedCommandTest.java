@@ -24,7 +24,8 @@ class BenchSpeedCommandTest {
                 #!/bin/sh
                 if [ "$1" = "-c" ]; then exit 0; fi
                 case "$*" in *--channels-last*) L=channels-last; R=500.0;; *) L=nchw; R=400.0;; esac
-                echo "pytorch fake $L: $R img/s"
+                case "$*" in *"--precision fp32"*) P=fp32;; *) P=unnamed;; esac
+                echo "pytorch fake $L $P: $R img/s"
                 echo "{\\"tool\\": \\"pytorch\\", \\"version\\": \\"fake\\", \\"layout\\": \\"$L\\", \\"img_per_s\\": $R}"
                 """);
         Files.setPosixFilePermissions(exe, PosixFilePermissions.fromString("rwx------"));
@@ -37,8 +38,8 @@ class BenchSpeedCommandTest {
                 "--channels", "1", "--size", "8", "--mode", "eval", "--python", fakePython().toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith("machine: ") && r.out().contains(" cores, ISA "), r.out());
-        assertTrue(r.out().contains("pytorch fake nchw: 400.0") && r.out().contains("pytorch fake channels-last: 500.0"), r.out());
-        Matcher ours = Pattern.compile("cbd4j eval wrn-16-1 1x8x8 batch 16 channels-last: ([0-9.]+) img/s").matcher(r.out());
+        assertTrue(r.out().contains("pytorch fake nchw fp32: 400.0") && r.out().contains("pytorch fake channels-last fp32: 500.0"), r.out());
+        Matcher ours = Pattern.compile("cbd4j eval wrn-16-1 1x8x8 batch 16 channels-last fp32: ([0-9.]+) img/s").matcher(r.out());
         assertTrue(ours.find(), r.out());
         Matcher ratio = Pattern.compile("ratio cbd4j / pytorch-python \\(best layout, channels-last\\): ([0-9.]+)x")
                 .matcher(r.out());
@@ -51,12 +52,15 @@ class BenchSpeedCommandTest {
         CliTest.Result r = CliTest.run("bench-speed", "--model", "tiny-cnn", "--images", "64", "--batch-size", "16",
                 "--channels", "1", "--size", "8", "--python", "off");
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("cbd4j train tiny-cnn 1x8x8 batch 16 channels-last, nesterov: "), r.out());
+        assertTrue(r.out().contains("cbd4j train tiny-cnn 1x8x8 batch 16 channels-last fp32, nesterov: "), r.out());
         assertTrue(!r.out().contains("ratio"), r.out());
         CliTest.Result bad = CliTest.run("bench-speed", "--images", "64", "--python", tmp.resolve("nope").toString());
         assertEquals(2, bad.code(), bad.err());
         assertEquals(1, bad.err().strip().lines().count(), bad.err());
         assertTrue(bad.err().contains("--python"), bad.err());
+        CliTest.Result fp16 = CliTest.run("bench-speed", "--images", "64", "--python", "off", "--precision", "fp16");
+        assertEquals(2, fp16.code(), fp16.err());
+        assertEquals("cbd: error: --precision 'fp16': expected fp32 or bf16", fp16.err().strip());
     }
 
     @Test

@@ -24,7 +24,6 @@ import org.cbd4j.method.Method;
 import org.cbd4j.method.Option;
 import org.cbd4j.method.OptionValues;
 import org.cbd4j.method.Paper;
-import org.cbd4j.model.MemoryLayout;
 import org.cbd4j.model.Network;
 import org.cbd4j.train.Adam;
 import org.cbd4j.train.Augmentation;
@@ -287,7 +286,7 @@ public final class DecoupledTraining implements Defense {
                     NDArray x = Batches.images(bm, data, order, from, to);
                     NDArray views = jitter(resizedCrop(x, aug, flip), aug).concat(jitter(resizedCrop(x, aug, flip), aug), 0);
                     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                        NDList h = net.block().features().forward(ps, MemoryLayout.arrangeInputs(new NDList(views)), true);
+                        NDList h = new NDList(net.block().embed(ps, new NDList(views), true));
                         NDArray l = ntXent(projection.forward(ps, h, true).singletonOrThrow(),
                                 o.get(TEMPERATURE).floatValue());
                         loss = l.getFloat();
@@ -395,7 +394,7 @@ public final class DecoupledTraining implements Defense {
                 try (NDManager bm = net.manager().newSubManager()) {
                     NDArray x = cfg.augmentation().apply(Batches.images(bm, data, order, from, to), aug);
                     NDArray y = Batches.labels(bm, data.labels(), order, from, to);
-                    NDList z = net.block().features().forward(ps, MemoryLayout.arrangeInputs(new NDList(x)), false);
+                    NDList z = new NDList(net.block().embed(ps, new NDList(x), false));
                     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                         NDArray logits = net.block().head().forward(ps, z, true).singletonOrThrow();
                         NDArray l = symmetricCrossEntropy(logits, y, o.get(SCE_ALPHA).floatValue(),

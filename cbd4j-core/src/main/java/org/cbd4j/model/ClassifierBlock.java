@@ -119,6 +119,15 @@ public class ClassifierBlock extends AbstractBlock {
     }
 
     /**
+     * The features' output alone, (N, embeddingSize) in float32, without the embedding mask or the
+     * head (DBD trains a projection head on it).
+     */
+    public NDArray embed(ParameterStore ps, NDList inputs, boolean training) {
+        NDArray z = features.forward(ps, MemoryLayout.arrangeInputs(inputs), training).singletonOrThrow();
+        return Bf16.toFloat32(z, training);
+    }
+
+    /**
      * The forward pass that also returns each stage's output feature map:
      * {@code NDList(logits, embedding, stage 1, ..., stage K)} with K = {@link #stageCount}. The
      * features' children are run one by one exactly as the sequence itself runs them, so logits
@@ -135,7 +144,7 @@ public class ClassifierBlock extends AbstractBlock {
         for (Block child : features.getChildren().values()) {
             x = child.forward(ps, x, training);
             if (next < stageEnds.length && i == stageEnds[next]) {
-                stages.add(x.singletonOrThrow());
+                stages.add(Bf16.toFloat32(x.singletonOrThrow(), training));
                 next++;
             }
             i++;
@@ -147,6 +156,9 @@ public class ClassifierBlock extends AbstractBlock {
 
     /** The embedding mask and the head applied to the features' output z: (logits, embedding). */
     private NDList withHead(ParameterStore ps, NDList z, boolean training, PairList<String, Object> params) {
+        if (Precision.current() == Precision.BF16) {
+            z = new NDList(Bf16.toFloat32(z.singletonOrThrow(), training));
+        }
         if (embeddingMask != null) {
             NDArray e = z.singletonOrThrow();
             z = new NDList(e.mul(e.getManager().create(embeddingMask).reshape(1, embeddingMask.length)));

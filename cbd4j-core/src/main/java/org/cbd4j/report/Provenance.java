@@ -6,11 +6,12 @@ import java.util.Map;
 import org.cbd4j.data.DataSource;
 import org.cbd4j.model.ComputeDevice;
 import org.cbd4j.model.MemoryLayout;
+import org.cbd4j.model.Precision;
 
 /**
  * How an artifact was made (after Tribuo's provenance): the full resolved config, seed, data
- * source with file hashes, tool, library, engine and JVM versions, the device, memory layout
- * and CPU it ran on, time and command line. Written to every run directory and stored inside every saved model.
+ * source with file hashes, tool, library, engine and JVM versions, the device, memory layout,
+ * precision and CPU it ran on, time and command line. Written to every run directory and stored inside every saved model.
  */
 public record Provenance(
         String tool,
@@ -19,6 +20,7 @@ public record Provenance(
         String engine,
         String device,
         String memoryLayout,
+        String precision,
         String cpu,
         String java,
         String os,
@@ -39,6 +41,7 @@ public record Provenance(
                 e.getEngineName() + " " + e.getVersion(),
                 ComputeDevice.current().toString(),
                 MemoryLayout.current().toString(),
+                Precision.current().toString(),
                 Machine.current().describe(),
                 System.getProperty("java.vendor") + " " + System.getProperty("java.version"),
                 System.getProperty("os.name") + " " + System.getProperty("os.arch"),

@@ -1,0 +1,63 @@
+package org.cbd4j.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+
+/**
+ * The two bfloat16 operations {@code --precision bf16} needs, as TorchScript functions.
+ *
+ * <p>Why TorchScript: DJL 0.36's JNI layer has no code for PyTorch's bfloat16 type. Its dtype
+ * switch ends in a bare {@code throw;}, so {@code toType(BFLOAT16)} or creating any bfloat16 array
+ * aborts the whole JVM ("terminate called without an active exception"). Tensors passed to and
+ * returned from a TorchScript module never go through that switch, so the casts live inside
+ * scripts ({@code to(x, 15)}: 15 is PyTorch's ScalarType BFloat16, 6 is Float). Once made,
+ * bfloat16 tensors flow through DJL's own BatchNorm, ReLU, pooling and addition (none of them
+ * names a dtype), which PyTorch computes in bfloat16 with float32 BatchNorm parameters and
+ * statistics. Autograd records the scripts' casts, so the backward pass runs in bfloat16 too and
+ * hands float32 gradients to the float32 parameters.
+ */
+final class Bf16 {
+
+    /** Convolution of {@code x} (float32 or bfloat16) with a float32 weight, in bfloat16; bfloat16 out. */
+    private static final TorchScriptFunction CONV2D = new TorchScriptFunction("Bf16Conv2d", String.join("\n",
+            "  def forward(self: __torch__.Bf16Conv2d,",
+            "    x: Tensor,",
+            "    w: Tensor,",
+            "    geometry: Tensor) -> Tensor:",
+            "    g = [int(torch.select(geometry, 0, i)) for i in range(7)]",
+            "    return torch.conv2d(torch.to(x, 15), torch.to(w, 15), None, [g[0], g[1]], [g[2], g[3]],"
+                    + " [g[4], g[5]], g[6])",
+            ""));
+
+    /** Any floating-point tensor to float32. */
+    private static final TorchScriptFunction TO_FLOAT32 = new TorchScriptFunction("ToFloat32", String.join("\n",
+            "  def forward(self: __torch__.ToFloat32,",
+            "    x: Tensor) -> Tensor:",
+            "    return torch.to(x, 6)",
+            ""));
+
+    private Bf16() {}
+
+    /**
+     * {@code conv2d(x, w)} computed in bfloat16 and returned in bfloat16; records the graph when
+     * {@code training} (inside a gradient collector).
+     */
+    static NDArray conv2d(NDArray x, NDArray w, long[] stride, long[] padding, long[] dilation, int groups,
+            boolean training) {
+        NDArray geometry = x.getManager().create(new long[] {stride[0], stride[1], padding[0], padding[1],
+            dilation[0], dilation[1], groups});
+        return CONV2D.call(new NDList(x, w, geometry), training).singletonOrThrow();
+    }
+
+    /**
+     * {@code x} as float32: bfloat16 activations cast back before the float32 head and loss; a
+     * float32 array is returned as it is. DJL reports bfloat16 as {@link DataType#UNKNOWN}.
+     */
+    static NDArray toFloat32(NDArray x, boolean training) {
+        if (x.getDataType() == DataType.FLOAT32) {
+            return x;
+        }
+        return TO_FLOAT32.call(new NDList(x), training).singletonOrThrow();
+    }
+}
