@@ -26,9 +26,9 @@ final class DeviceFlag {
     String memoryLayout = "channels-last";
 
     @Option(names = "--precision", paramLabel = "fp32|bf16", defaultValue = "fp32",
-            description = "Number format of the convolutions: fp32, or bf16 (mixed precision: convolutions in "
-                    + "bfloat16, parameters, BatchNorm and loss in float32; needs a CPU with AVX512-BF16 or AMX-BF16, "
-                    + "or a GPU). Default: ${DEFAULT-VALUE}.")
+            description = "Number format of the networks' layers: fp32, or bf16 (mixed precision: convolutions and "
+                    + "activations in bfloat16, parameters, optimiser, head and loss in float32; needs a CPU with "
+                    + "AVX512-BF16 or AMX-BF16, or a GPU). Default: ${DEFAULT-VALUE}.")
     String precision = "fp32";
 
     /** Chooses the device, layout and precision for every network made from now on and returns the device. */

@@ -3,6 +3,9 @@ package org.cbd4j.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The two bfloat16 operations {@code --precision bf16} needs, as TorchScript functions.
@@ -19,16 +22,12 @@ import ai.djl.ndarray.types.DataType;
  */
 final class Bf16 {
 
-    /** Convolution of {@code x} (float32 or bfloat16) with a float32 weight, in bfloat16; bfloat16 out. */
-    private static final TorchScriptFunction CONV2D = new TorchScriptFunction("Bf16Conv2d", String.join("\n",
-            "  def forward(self: __torch__.Bf16Conv2d,",
-            "    x: Tensor,",
-            "    w: Tensor,",
-            "    geometry: Tensor) -> Tensor:",
-            "    g = [int(torch.select(geometry, 0, i)) for i in range(7)]",
-            "    return torch.conv2d(torch.to(x, 15), torch.to(w, 15), None, [g[0], g[1]], [g[2], g[3]],"
-                    + " [g[4], g[5]], g[6])",
-            ""));
+    /**
+     * Convolutions of {@code x} (float32 or bfloat16) with a float32 weight, in bfloat16, bfloat16
+     * out: one function per geometry, with stride, padding, dilation and groups written into its
+     * source as constants, so a call passes the two tensors and nothing else.
+     */
+    private static final Map<String, TorchScriptFunction> CONV2D = new ConcurrentHashMap<>();
 
     /** Any floating-point tensor to float32. */
     private static final TorchScriptFunction TO_FLOAT32 = new TorchScriptFunction("ToFloat32", String.join("\n",
@@ -45,9 +44,16 @@ final class Bf16 {
      */
     static NDArray conv2d(NDArray x, NDArray w, long[] stride, long[] padding, long[] dilation, int groups,
             boolean training) {
-        NDArray geometry = x.getManager().create(new long[] {stride[0], stride[1], padding[0], padding[1],
-            dilation[0], dilation[1], groups});
-        return CONV2D.call(new NDList(x, w, geometry), training).singletonOrThrow();
+        String geometry = String.format(Locale.ROOT, "[%d, %d], [%d, %d], [%d, %d], %d", stride[0], stride[1],
+                padding[0], padding[1], dilation[0], dilation[1], groups);
+        TorchScriptFunction f = CONV2D.computeIfAbsent(geometry, g -> new TorchScriptFunction("Bf16Conv2d",
+                String.join("\n",
+                        "  def forward(self: __torch__.Bf16Conv2d,",
+                        "    x: Tensor,",
+                        "    w: Tensor) -> Tensor:",
+                        "    return torch.conv2d(torch.to(x, 15), torch.to(w, 15), None, " + g + ")",
+                        "")));
+        return f.call(new NDList(x, w), training).singletonOrThrow();
     }
 
     /**

@@ -6,12 +6,13 @@ import java.util.Locale;
 /**
  * The number format convolutions compute in ({@code --precision fp32|bf16}).
  *
- * <p>{@code bf16} is mixed precision in the style of PyTorch's autocast: parameters, optimiser
- * state, gradients, BatchNorm, the head and the loss stay float32 (the "master" copy the
- * optimiser updates), and each convolution casts its input and weight to bfloat16, runs there and
- * casts its output back to float32. The casts are ordinary differentiable ops, so the backward
- * pass runs the convolution's gradients in bfloat16 as well and hands float32 gradients to the
- * parameters. bfloat16 keeps float32's exponent range, so unlike float16 it needs no loss scaling;
+ * <p>{@code bf16} is mixed precision in the style of PyTorch's CPU autocast: parameters,
+ * optimiser state, gradients, BatchNorm's parameters and running statistics, the head and the loss
+ * stay float32 (the "master" copy the optimiser updates); each convolution casts its input and
+ * weight to bfloat16 and returns bfloat16, which BatchNorm, ReLU, pooling and the residual
+ * additions keep, until the embedding is cast back to float32 before the head (see {@link Bf16}).
+ * The casts are ordinary differentiable ops, so the backward pass runs in bfloat16 as well and
+ * hands float32 gradients to the parameters. bfloat16 keeps float32's exponent range, so unlike float16 it needs no loss scaling;
  * it keeps 8 bits of mantissa, so sums inside a convolution are rounded more coarsely and results
  * differ from fp32 by more than rounding noise (docs/RESULTS.md measures how much on the quickstart).
  *
@@ -24,7 +25,7 @@ import java.util.Locale;
 public enum Precision {
     /** Everything in float32. */
     FP32("fp32"),
-    /** Convolutions in bfloat16, everything else in float32. */
+    /** Convolutions and activations in bfloat16, parameters, head and loss in float32. */
     BF16("bf16");
 
     private static volatile Precision current = FP32;
