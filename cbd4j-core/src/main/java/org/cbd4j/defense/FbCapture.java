@@ -74,7 +74,7 @@ public final class FbCapture {
     public record Observation(int epoch, Bimodal.Split split, List<Integer> confounded, List<Integer> splitClasses,
             boolean captured) {
 
-        /** Whether the whole-set split shows a separate low minority. */
+        /** Whether the whole-set split shows a separate low group under half of the data. */
         public boolean lowMinority() {
             return FbCapture.lowMinority(split);
         }
@@ -124,7 +124,7 @@ public final class FbCapture {
 
     /**
      * Classes whose own {@code ln(l_B)} splits ({@link Bimodal}) into a separate low group that is
-     * under half of the class and fitted better than most samples of the other classes (its
+     * at most {@link #CLASS_LOW_SHARE_MAX} of the class and fitted better than most samples of the other classes (its
      * component mean below their median): the shape all-to-one poisoning gives the target class
      * once f_B fits the trigger. The last condition keeps out the target class before capture,
      * when its clean samples can be the low group (on WaNet the poisoned low group lay below
@@ -149,12 +149,25 @@ public final class FbCapture {
                 }
             }
             Bimodal.Split split = Bimodal.split(own);
-            if (lowMinority(split) && others.length > 0 && split.lowMean() < median(others)) {
+            if (split.separated() && 1 - split.highShare() <= CLASS_LOW_SHARE_MAX && others.length > 0
+                    && split.lowMean() < median(others)) {
                 out.add(c);
             }
         }
         return out;
     }
+
+    /**
+     * The largest share of its class a low group may have and still count as the poisoned part of a
+     * target class. Not one half: all-to-one poisoning at a 10 % rate over 10 balanced classes
+     * makes the poisoned samples exactly half of the target class (6,000 of the 12,000 labelled 0
+     * on the Fashion-MNIST quickstart), and the split's low share then fell on either side of 0.5
+     * with rounding (0.4996 and 0.5008 in two epochs of one run, 0.4919 in a bf16 run), which
+     * decided whether CBD re-weighted the whole class (ASR 1.31) or not (2.29; docs/RESULTS.md).
+     * Two thirds admits rates up to 20 % at 10 classes and still rejects a clean class's easy
+     * three-quarter majority.
+     */
+    static final double CLASS_LOW_SHARE_MAX = 2.0 / 3;
 
     /** Max/min ratio of two consecutive low-group shares that counts as the same group. */
     static final double SETTLED_RATIO = 1.5;
