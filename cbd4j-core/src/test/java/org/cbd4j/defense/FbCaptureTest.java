@@ -15,8 +15,13 @@ class FbCaptureTest {
     private static final int K = 10;
 
     private static int[] labels() {
-        int[] y = new int[N];
-        for (int i = 0; i < N; i++) {
+        return labels(N);
+    }
+
+    /** {@code n} labels cycling through the K classes. */
+    private static int[] labels(int n) {
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
             y[i] = i % K;
         }
         return y;
@@ -127,10 +132,7 @@ class FbCaptureTest {
     @Test
     void theTargetClassSplitsOffALowMinorityOnlyOnceTheTriggerIsFitted() {
         int n = 20_000;
-        int[] y = new int[n];
-        for (int i = 0; i < n; i++) {
-            y[i] = i % K;
-        }
+        int[] y = labels(n);
         Random r = new Random(6);
         FbCapture rule = new FbCapture(y, K);
         for (int e = 0; e < 3; e++) {
@@ -159,10 +161,7 @@ class FbCaptureTest {
     @Test
     void aTargetClassWhosePoisonedSamplesAreAboutHalfOfItIsNamed() {
         int n = 20_000;
-        int[] y = new int[n];
-        for (int i = 0; i < n; i++) {
-            y[i] = i % K;
-        }
+        int[] y = labels(n);
         for (int percent : new int[] {48, 52}) {
             Random r = new Random(9);
             double[] v = new double[n];
