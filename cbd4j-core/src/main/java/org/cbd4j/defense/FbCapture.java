@@ -124,11 +124,11 @@ public final class FbCapture {
 
     /**
      * Classes whose own {@code ln(l_B)} splits ({@link Bimodal}) into a separate low group that is
-     * at most {@link #CLASS_LOW_SHARE_MAX} of the class and fitted better than most samples of the other classes (its
-     * component mean below their median): the shape all-to-one poisoning gives the target class
-     * once f_B fits the trigger. The last condition keeps out the target class before capture,
-     * when its clean samples can be the low group (on WaNet the poisoned low group lay below
-     * 84-100 % of the other classes' samples, clean low minorities below 28-79 %).
+     * at most {@link #CLASS_LOW_SHARE_MAX} of the class and fitted better than almost all samples of
+     * the other classes (its component mean below at least {@link #CLASS_LOW_BELOW_OTHERS} of
+     * them): the shape all-to-one poisoning gives the target class once f_B fits the trigger. The
+     * last condition keeps out clean classes with an easy part, and the target class before
+     * capture, when its clean samples can be the low group.
      *
      * @param logLoss {@code ln(l_B)} per sample, dataset order
      */
@@ -150,7 +150,7 @@ public final class FbCapture {
             }
             Bimodal.Split split = Bimodal.split(own);
             if (split.separated() && 1 - split.highShare() <= CLASS_LOW_SHARE_MAX && others.length > 0
-                    && split.lowMean() < median(others)) {
+                    && fractionAbove(others, split.lowMean()) >= CLASS_LOW_BELOW_OTHERS) {
                 out.add(c);
             }
         }
@@ -168,6 +168,17 @@ public final class FbCapture {
      * three-quarter majority.
      */
     static final double CLASS_LOW_SHARE_MAX = 2.0 / 3;
+
+    /**
+     * The share of the other classes' samples a class's low group must lie below (its mean
+     * {@code ln l_B} under theirs). Measured on Fashion-MNIST: poisoned low groups of the target
+     * class lay below 84-100 % of the other classes' samples (WaNet, fifth session) and 86-100 %
+     * (badnets, blend, sig, wanet, adap-patch and the quickstart, eighth session); clean classes'
+     * low groups below 28-79 % (fifth session) and 65-70 % (pullovers on clean data, eighth
+     * session, where the former bound, the median, named the class in two epochs running and CBD
+     * re-weighted all of it, costing about 5 points of CA; docs/RESULTS.md).
+     */
+    static final double CLASS_LOW_BELOW_OTHERS = 0.8;
 
     /** Max/min ratio of two consecutive low-group shares that counts as the same group. */
     static final double SETTLED_RATIO = 1.5;
@@ -218,6 +229,15 @@ public final class FbCapture {
         double[] dev = Arrays.stream(values).map(v -> Math.abs(v - med)).toArray();
         double mad = 1.4826 * median(dev);
         return Arrays.stream(values).map(v -> (med - v) / Math.max(mad, 1e-12)).toArray();
+    }
+
+    /** The fraction of {@code v} strictly above {@code x}. */
+    private static double fractionAbove(double[] v, double x) {
+        int above = 0;
+        for (double d : v) {
+            above += d > x ? 1 : 0;
+        }
+        return above / (double) v.length;
     }
 
     private static double median(double[] v) {

@@ -177,6 +177,29 @@ class FbCaptureTest {
         }
     }
 
+    /**
+     * A clean class with a well-separated easy part is named only when that part is fitted better
+     * than almost every other sample (80 %): pullovers on clean Fashion-MNIST split off a low group
+     * lying below about 70 % of the other classes' samples; poisoned groups lay below 84-100 %.
+     */
+    @Test
+    void aSeparatedLowGroupIsNamedOnlyWhenItIsBelowAlmostAllOtherSamples() {
+        int n = 20_000;
+        int[] y = labels(n);
+        for (double lowMean : new double[] {-3.5, -5.0}) {
+            Random r = new Random(10);
+            double[] v = new double[n];
+            int seen = 0;
+            for (int i = 0; i < n; i++) {
+                v[i] = y[i] != 2 ? -3 + r.nextGaussian()
+                        : (seen++ % 10 < 4 ? lowMean : 0.0) + 0.3 * r.nextGaussian();
+            }
+            // N(-3, 1) lies above -3.5 for 69 % of the other classes' samples, above -5 for 98 %.
+            assertEquals(lowMean == -5.0 ? List.of(2) : List.of(), FbCapture.classesWithLowMinority(v, y, K),
+                    "low group at " + lowMean);
+        }
+    }
+
     @Test
     void cleanClassesWithAnEasyMajorityAreNotNamedAsSplit() {
         // An easy majority and a hard minority (shirts among T-shirts): the split runs the other way.
