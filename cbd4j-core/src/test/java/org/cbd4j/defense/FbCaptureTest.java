@@ -200,6 +200,31 @@ class FbCaptureTest {
         }
     }
 
+    /** The target class split in two epochs running is a capture even when another class joins it in the second. */
+    @Test
+    void aClassSplitTwiceRunningCapturesThoughAnotherJoinsIt() {
+        int n = 20_000;
+        int[] y = labels(n);
+        Random r = new Random(11);
+        FbCapture rule = new FbCapture(y, K);
+        for (int e = 0; e < 2; e++) {
+            float[] l = new float[n];
+            int[] seen = new int[K];
+            for (int i = 0; i < n; i++) {
+                double mean = -1 - 0.2 * y[i];
+                boolean lowPart = seen[y[i]]++ % 20 < 9;
+                if (y[i] == 0 || (e == 1 && y[i] == 8)) {
+                    mean = lowPart ? -11 : -1;
+                }
+                l[i] = (float) Math.exp(mean + r.nextGaussian());
+            }
+            FbCapture.Observation o = rule.observe(e, l);
+            assertEquals(e == 0 ? List.of(0) : List.of(0, 8), o.splitClasses(), o.toMap().toString());
+            assertEquals(e == 1, o.captured(), o.toMap().toString());
+        }
+        assertEquals(List.of(0), rule.confirmedSplitClasses());
+    }
+
     @Test
     void cleanClassesWithAnEasyMajorityAreNotNamedAsSplit() {
         // An easy majority and a hard minority (shirts among T-shirts): the split runs the other way.
