@@ -128,6 +128,9 @@ class RunConfigFileTest {
         written.add("out"); // given on the command line of a re-run
         written.add("device"); // where the run computes, not what: a re-run may choose another
         written.add("memory-layout"); // likewise how, not what (results agree to rounding)
+        // The number format, like the device a flag of the machine's, not of the experiment; it
+        // changes results by bfloat16's rounding, so config.json's provenance records it.
+        written.add("precision");
         assertEquals(keys, written, "run-config.yaml must be able to reproduce every train option");
     }
 
