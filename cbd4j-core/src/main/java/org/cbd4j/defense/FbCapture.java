@@ -116,7 +116,7 @@ public final class FbCapture {
         // WaNet the target class was named in epochs 5 and 6 and a clean class joined it in 6.
         List<Integer> splitBefore = new ArrayList<>(inEachOfTheLast(CONFIRM - 1, Observation::splitClasses));
         splitBefore.retainAll(splitClasses);
-        boolean stableSplit = history.size() + 1 >= CONFIRM && !splitBefore.isEmpty();
+        boolean stableSplit = !splitBefore.isEmpty();
         boolean enough = history.size() + 1 >= CONFIRM;
         boolean settled = !history.isEmpty() && settled(history.get(history.size() - 1).split(), split);
         Observation o = new Observation(epoch, split, confounded, splitClasses,

@@ -39,21 +39,19 @@ final class Bf16 {
     private Bf16() {}
 
     /**
-     * {@code conv2d(x, w)} computed in bfloat16 and returned in bfloat16; records the graph when
-     * {@code training} (inside a gradient collector).
+     * The function computing {@code conv2d(x, w)} in bfloat16 for one geometry, bfloat16 out; call
+     * it with {@code NDList(x, w)} ({@link TorchScriptFunction#call} records the graph when
+     * training). A convolution block fetches its function once: the geometry never changes.
      */
-    static NDArray conv2d(NDArray x, NDArray w, long[] stride, long[] padding, long[] dilation, int groups,
-            boolean training) {
+    static TorchScriptFunction conv2d(long[] stride, long[] padding, long[] dilation, int groups) {
         String geometry = String.format(Locale.ROOT, "[%d, %d], [%d, %d], [%d, %d], %d", stride[0], stride[1],
                 padding[0], padding[1], dilation[0], dilation[1], groups);
-        TorchScriptFunction f = CONV2D.computeIfAbsent(geometry, g -> new TorchScriptFunction("Bf16Conv2d",
-                String.join("\n",
-                        "  def forward(self: __torch__.Bf16Conv2d,",
-                        "    x: Tensor,",
-                        "    w: Tensor) -> Tensor:",
-                        "    return torch.conv2d(torch.to(x, 15), torch.to(w, 15), None, " + g + ")",
-                        "")));
-        return f.call(new NDList(x, w), training).singletonOrThrow();
+        return CONV2D.computeIfAbsent(geometry, g -> new TorchScriptFunction("Bf16Conv2d", String.join("\n",
+                "  def forward(self: __torch__.Bf16Conv2d,",
+                "    x: Tensor,",
+                "    w: Tensor) -> Tensor:",
+                "    return torch.conv2d(torch.to(x, 15), torch.to(w, 15), None, " + g + ")",
+                "")));
     }
 
     /**

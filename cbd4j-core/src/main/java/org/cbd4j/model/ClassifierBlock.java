@@ -156,9 +156,7 @@ public class ClassifierBlock extends AbstractBlock {
 
     /** The embedding mask and the head applied to the features' output z: (logits, embedding). */
     private NDList withHead(ParameterStore ps, NDList z, boolean training, PairList<String, Object> params) {
-        if (Precision.current() == Precision.BF16) {
-            z = new NDList(Bf16.toFloat32(z.singletonOrThrow(), training));
-        }
+        z = new NDList(Bf16.toFloat32(z.singletonOrThrow(), training));
         if (embeddingMask != null) {
             NDArray e = z.singletonOrThrow();
             z = new NDList(e.mul(e.getManager().create(embeddingMask).reshape(1, embeddingMask.length)));

@@ -17,6 +17,9 @@ import ai.djl.util.PairList;
  */
 final class Conv2d extends ai.djl.nn.convolutional.Conv2d {
 
+    /** This block's bfloat16 convolution, fetched on its first bf16 forward. */
+    private volatile TorchScriptFunction bf16;
+
     Conv2d(Builder builder) {
         super(builder);
     }
@@ -29,7 +32,12 @@ final class Conv2d extends ai.djl.nn.convolutional.Conv2d {
         }
         NDArray x = inputs.singletonOrThrow();
         NDArray w = ps.getValue(weight, x.getDevice(), training);
-        NDArray y = Bf16.conv2d(x, w, stride.getShape(), padding.getShape(), dilation.getShape(), groups, training);
+        TorchScriptFunction f = bf16;
+        if (f == null) {
+            f = Bf16.conv2d(stride.getShape(), padding.getShape(), dilation.getShape(), groups);
+            bf16 = f;
+        }
+        NDArray y = f.call(new NDList(x, w), training).singletonOrThrow();
         if (bias != null) {
             y = y.add(ps.getValue(bias, x.getDevice(), training).reshape(1, -1, 1, 1));
         }

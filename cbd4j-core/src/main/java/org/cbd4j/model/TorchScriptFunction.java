@@ -69,11 +69,6 @@ final class TorchScriptFunction {
         });
     }
 
-    /** The module's source, as the archive holds it. */
-    String code() {
-        return code;
-    }
-
     /** The TorchScript archive of the module. */
     byte[] archive() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

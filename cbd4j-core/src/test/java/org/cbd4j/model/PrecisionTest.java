@@ -66,7 +66,7 @@ class PrecisionTest {
             NDArray y16;
             NDArray g16;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                y16 = Bf16.toFloat32(Bf16.conv2d(x, w, s, p, d, 1, true), true);
+                y16 = Bf16.toFloat32(Bf16.conv2d(s, p, d, 1).call(new ai.djl.ndarray.NDList(x, w), true).singletonOrThrow(), true);
                 gc.backward(y16.square().sum());
             }
             g16 = w.getGradient().duplicate();
