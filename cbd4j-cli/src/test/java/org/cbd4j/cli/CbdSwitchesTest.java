@@ -37,7 +37,7 @@ class CbdSwitchesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"--no-mi", "--no-reweight", "--paper-weighting", "--batch-weights", "--no-intervention", "--no-weight-gate",
-        "--fb-last-loss"})
+        "--fb-last-loss", "--reweight-uncaptured"})
     void eachSwitchRunsAndIsRecorded(String flag) throws Exception {
         JsonNode s = train("run", "--defense", "cbd", "--fb-epochs", "1", "--epochs", "1", "--limit-train", "600", flag);
         assertTrue(s.get("ca").isNumber() && s.get("asr").isNumber(), s.toString());
@@ -58,22 +58,23 @@ class CbdSwitchesTest {
         assertTrue(last.get("ashman_d").isNumber());
     }
 
-    @Test
-    void withoutASeparatedLowGroupTheFirstFcEpochReweightsEveryoneAndTheGateStartsWithTheSecond() throws Exception {
-        // Clean generated data after one f_B epoch: its losses form no separated low group (after two
-        // they did here, low share 27 %, D 2.41: the whole-set rule is not specific), so there are no suspects
-        // to gate on in f_C's first epoch.
+    /** CBD on clean generated data with one f_B epoch: stage 1 cannot capture (it needs two) and names no class. */
+    private JsonNode cleanUncaptured(String name, String... extra) throws Exception {
         List<String> args = new ArrayList<>(BASE);
         args.set(args.indexOf("badnets"), "none");
         args.addAll(List.of("--defense", "cbd", "--fb-epochs", "auto", "--fb-max-epochs", "1", "--epochs", "3", "--limit-train", "600",
-                "--out", tmp.resolve("clean").toString()));
+                "--out", tmp.resolve(name).toString()));
+        args.addAll(List.of(extra));
         CliTest.Result r = CliTest.run(args.toArray(new String[0]));
         assertEquals(0, r.code(), r.err());
-        JsonNode rep = Json.read(tmp.resolve("clean").resolve("summary.json")).get("defense_report");
-        JsonNode checks = rep.get("fb_checks");
-        assertEquals(false, checks.get(checks.size() - 1).get("separated_low_minority").asBoolean(), checks.toString());
-        assertTrue(rep.get("weight_gate").asText().startsWith("on from f_C's second epoch"), rep.toString());
-        List<String> rows = java.nio.file.Files.readAllLines(tmp.resolve("clean").resolve("metrics.csv"));
+        JsonNode rep = Json.read(tmp.resolve(name).resolve("summary.json")).get("defense_report");
+        assertEquals(false, rep.get("fb_captured").asBoolean(), rep.toString());
+        return rep;
+    }
+
+    /** Mean weight of the clean samples in each f_C epoch, from metrics.csv. */
+    private List<Double> fcCleanWeights(String name) throws Exception {
+        List<String> rows = java.nio.file.Files.readAllLines(tmp.resolve(name).resolve("metrics.csv"));
         int stage = org.cbd4j.report.MetricsCsv.COLUMNS.indexOf("stage");
         int clean = org.cbd4j.report.MetricsCsv.COLUMNS.indexOf("weight_clean");
         List<Double> fc = new ArrayList<>();
@@ -84,6 +85,26 @@ class CbdSwitchesTest {
             }
         }
         assertEquals(3, fc.size(), rows.toString());
+        return fc;
+    }
+
+    @Test
+    void whenStageOneCapturesNothingFcIsNotReweighted() throws Exception {
+        JsonNode rep = cleanUncaptured("clean");
+        assertTrue(rep.get("weighting").asText().startsWith("off"), rep.toString());
+        assertEquals(List.of(1.0, 1.0, 1.0), fcCleanWeights("clean"));
+    }
+
+    @Test
+    void reweightUncapturedReweightsEveryoneFirstAndTheGateStartsWithTheSecond() throws Exception {
+        // Clean generated data after one f_B epoch: its losses form no separated low group (after two
+        // they did here, low share 27 %, D 2.41: the whole-set rule is not specific), so there are no suspects
+        // to gate on in f_C's first epoch.
+        JsonNode rep = cleanUncaptured("clean", "--reweight-uncaptured");
+        JsonNode checks = rep.get("fb_checks");
+        assertEquals(false, checks.get(checks.size() - 1).get("separated_low_minority").asBoolean(), checks.toString());
+        assertTrue(rep.get("weight_gate").asText().startsWith("on from f_C's second epoch"), rep.toString());
+        List<Double> fc = fcCleanWeights("clean");
         // A gate with no suspects would leave every weight at exactly 1.
         assertTrue(fc.get(0) < 1.0, "first f_C epoch: every sample re-weighted, mean " + fc.get(0));
         assertTrue(fc.get(2) > fc.get(0), "the gate gives the clean samples their weight back: " + fc);

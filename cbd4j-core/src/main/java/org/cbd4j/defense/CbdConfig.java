@@ -35,6 +35,11 @@ public record CbdConfig(
         return fbEpochs == AUTO;
     }
 
+    /** The same configuration with the sample weights switched on or off. */
+    public CbdConfig withReweight(boolean on) {
+        return new CbdConfig(fbEpochs, mutualInformation, on, lambda, criticLr, paperWeighting, options);
+    }
+
     /** Names the first invalid field. */
     public CbdConfig validate() {
         if (fbEpochs < 0) {

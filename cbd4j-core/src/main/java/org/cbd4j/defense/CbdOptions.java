@@ -18,14 +18,17 @@ package org.cbd4j.defense;
  * @param fbLastLoss weigh with f_B's loss after its last stage-1 epoch instead of each
  *     sample's lowest loss over the stage-1 epochs (an ablation switch) [off; on in configs
  *     written before it existed]
+ * @param reweightUncaptured when automatic stage 1 reaches its cap without a capture, re-weight f_C
+ *     all the same (against the low group of f_B's last epoch), as cbd4j did before; an ablation
+ *     switch [off: nothing captured, nothing re-weighted; on in configs written before it existed]
  */
 public record CbdOptions(int fbMaxEpochs, boolean batchWeights, boolean intervention, double interventionRate,
-        int inversionSteps, boolean weightGate, boolean fbLastLoss) {
+        int inversionSteps, boolean weightGate, boolean fbLastLoss, boolean reweightUncaptured) {
 
-    public static final CbdOptions DEFAULTS = new CbdOptions(8, false, true, 0.5, 200, true, false);
+    public static final CbdOptions DEFAULTS = new CbdOptions(8, false, true, 0.5, 200, true, false, false);
 
     /** What runs recorded before these options existed did: batch weights, no intervention, no gate. */
-    public static final CbdOptions LEGACY = new CbdOptions(8, true, false, 0.5, 200, false, true);
+    public static final CbdOptions LEGACY = new CbdOptions(8, true, false, 0.5, 200, false, true, true);
 
     /** Names the first invalid option by its flag. */
     public CbdOptions validate() {

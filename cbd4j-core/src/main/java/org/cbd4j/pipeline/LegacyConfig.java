@@ -24,7 +24,7 @@ final class LegacyConfig {
 
     /** CBD's options as runs had them before those fields were recorded (field names as stored). */
     private static final Map<String, Boolean> BEFORE_CBD_OPTIONS = Map.of("batchWeights", true, "intervention", false,
-            "weightGate", false, "fbLastLoss", true);
+            "weightGate", false, "fbLastLoss", true, "reweightUncaptured", true);
 
     private LegacyConfig() {}
 

@@ -30,10 +30,11 @@ class ExperimentConfigTest {
         assertEquals(0.1, c.attack().poisonRate());
         assertEquals(2.0, c.attack().options().toMap().get("wanet-cross-ratio"));
         assertEquals("cbd", c.defense().name());
-        // Written before --fb-last-loss existed: it weighed with the last stage-1 epoch's loss.
+        // Written before --fb-last-loss existed: it weighed with the last stage-1 epoch's loss; and
+        // before --reweight-uncaptured: it re-weighted when stage 1 captured nothing.
         CbdOptions d = CbdOptions.DEFAULTS;
         assertEquals(new CbdOptions(d.fbMaxEpochs(), d.batchWeights(), d.intervention(), d.interventionRate(),
-                d.inversionSteps(), d.weightGate(), true), CbdDefense.config(c.defense().options()).options());
+                d.inversionSteps(), d.weightGate(), true, true), CbdDefense.config(c.defense().options()).options());
         assertEquals(org.cbd4j.defense.CbdConfig.AUTO, CbdDefense.config(c.defense().options()).fbEpochs());
         assertEquals("small-cnn", c.training().model());
         assertEquals(12, c.training().epochs());
