@@ -57,9 +57,13 @@ public final class Intervention {
                 patterns.put(String.valueOf(c), p.delta());
                 row.put("pattern_norm", Math.round(p.norm() * 1e4) / 1e4);
                 row.put("pattern_removal_rate", Math.round(p.success() * 1e4) / 1e4);
+                double transfer = TriggerInversion.transferRate(fB, train,
+                        TriggerInversion.otherClasses(train, c, 512, seed), p.delta(), c);
+                row.put("pattern_transfer_rate", Math.round(transfer * 1e4) / 1e4);
                 Messages.sayf("cbd4j: class %d looks confounded (f_B median ln loss %.2f, anomaly %.2f);"
-                        + " recovered pattern: L1/pixel %.4f, its removal takes %.1f %% of the class away from it (%.1f s)", c, medians[c],
-                        anomaly[c], p.norm(), 100 * p.success(), (System.nanoTime() - t0) / 1e9);
+                        + " recovered pattern: L1/pixel %.4f, its removal takes %.1f %% of the class away from it, added"
+                        + " to other classes' images it sends %.1f %% of them to the class (%.1f s)", c, medians[c],
+                        anomaly[c], p.norm(), 100 * p.success(), 100 * transfer, (System.nanoTime() - t0) / 1e9);
             }
             rows.add(row);
         }

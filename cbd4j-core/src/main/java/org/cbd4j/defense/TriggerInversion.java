@@ -152,6 +152,31 @@ public final class TriggerInversion {
         return indices.length == 0 ? 0 : (double) hits / indices.length;
     }
 
+    /**
+     * Fraction of {@code indices} (images of other classes) that {@code net} assigns to
+     * {@code target} once the pattern is added: a trigger is a small pattern that carries the class
+     * by itself, whatever image it is put on.
+     */
+    static double transferRate(Network net, ImageDataset data, int[] indices, float[] delta, int target) {
+        int hits = 0;
+        for (int from = 0; from < indices.length; from += 256) {
+            int to = Math.min(indices.length, from + 256);
+            try (NDManager bm = net.manager().newSubManager()) {
+                NDArray x = add(Batches.images(bm, data, indices, from, to), delta, 1f);
+                for (long p : net.forward(new NDList(x), false).get(0).argMax(1).toLongArray()) {
+                    hits += p == target ? 1 : 0;
+                }
+            }
+        }
+        return indices.length == 0 ? 0 : (double) hits / indices.length;
+    }
+
+    /** Up to {@code n} images not labelled {@code target}, drawn with {@code seed}. */
+    static int[] otherClasses(ImageDataset data, int target, int n, long seed) {
+        int[] other = IntStream.range(0, data.size()).filter(i -> data.label(i) != target).toArray();
+        return sample(other, Math.min(n, other.length), new Random(seed * 7919 + target + 1));
+    }
+
     /** {@code clip(x + scale * delta, 0, 1)} for a batch x (N, C, H, W) and one pattern. */
     static NDArray add(NDArray x, float[] delta, float scale) {
         Shape s = x.getShape();
