@@ -80,6 +80,10 @@ public final class CbdDefense implements Defense {
             + "auto reaches --fb-max-epochs without a capture, re-weight f_C all the same, against the low group of f_B's "
             + "last epoch (default: nothing captured, nothing re-weighted)");
 
+    static final Option<Boolean> NO_TRIGGER_CHECK = Option.flag("no-trigger-check", "ablation: take every class f_B fits "
+            + "anomalously well as a whole as confounded, without checking that the pattern recovered for it carries the "
+            + "class on other classes' images");
+
     /** Registry entry. */
     public static final Method<Defense> METHOD = new Method<>("cbd",
             "trains a backdoored f_B on purpose, then a clean f_C re-weighted away from what f_B fits and kept "
@@ -88,14 +92,15 @@ public final class CbdDefense implements Defense {
                     + "CVPR 2023", "https://arxiv.org/abs/2303.06818"),
             java.util.List.of(FB_EPOCHS, FB_MAX_EPOCHS, NO_MI, NO_REWEIGHT, PAPER_WEIGHTING, MI_LAMBDA, CRITIC_LR,
                     BATCH_WEIGHTS, NO_INTERVENTION, INTERVENTION_RATE, INVERSION_STEPS, NO_WEIGHT_GATE,
-                    FB_LAST_LOSS, REWEIGHT_UNCAPTURED),
+                    FB_LAST_LOSS, REWEIGHT_UNCAPTURED, NO_TRIGGER_CHECK),
             o -> new CbdDefense(config(o)));
 
     /** The typed view of CBD's option values. */
     public static CbdConfig config(OptionValues o) {
         String fb = o.get(FB_EPOCHS);
         CbdOptions extra = new CbdOptions(o.get(FB_MAX_EPOCHS), o.get(BATCH_WEIGHTS), !o.get(NO_INTERVENTION),
-                o.get(INTERVENTION_RATE), o.get(INVERSION_STEPS), !o.get(NO_WEIGHT_GATE), o.get(FB_LAST_LOSS), o.get(REWEIGHT_UNCAPTURED));
+                o.get(INTERVENTION_RATE), o.get(INVERSION_STEPS), !o.get(NO_WEIGHT_GATE), o.get(FB_LAST_LOSS), o.get(REWEIGHT_UNCAPTURED),
+                !o.get(NO_TRIGGER_CHECK));
         return new CbdConfig("auto".equals(fb) ? CbdConfig.AUTO : Integer.parseInt(fb), !o.get(NO_MI), !o.get(NO_REWEIGHT),
                 o.get(MI_LAMBDA).floatValue(), o.get(CRITIC_LR).floatValue(), o.get(PAPER_WEIGHTING), extra);
     }
@@ -152,7 +157,9 @@ public final class CbdDefense implements Defense {
         float[] suspectSoFar = new float[train.size()]; // 1 once a sample has been a suspect (weight gate)
         Arrays.fill(lastLossC, (float) Math.log(train.numClasses())); // an untrained f_C's loss
         Map<String, float[]> patterns = new TreeMap<>();
-        FbCapture capture = new FbCapture(train.labels(), train.numClasses());
+        List<Map<String, Object>> triggerChecks = new ArrayList<>();
+        FbCapture capture = new FbCapture(train.labels(), train.numClasses(), !opt.triggerCheck() ? null
+                : c -> Intervention.carriesTrigger(fB, train, c, opt.inversionSteps(), cfg.seed(), triggerChecks));
         float[] stage1Done = {0};
         // 1 when f_B's last epoch showed a separated low minority of ln l_B (the poison-label
         // signature): then the gate applies from f_C's first epoch; 0: that epoch re-weights everyone.
@@ -219,6 +226,11 @@ public final class CbdDefense implements Defense {
             report.put("fb_checks", capture.history().stream().map(FbCapture.Observation::toMap).toList());
             Messages.say("cbd4j: stage 1 ends after " + epochs + " f_B epochs ("
                     + (captured ? "captured" : "cap reached without a clear capture") + ")");
+        }
+
+        if (opt.triggerCheck()) {
+            report.put("trigger_checks", triggerChecks); // empty after a resume past stage 1
+            report.put("rejected_classes", List.copyOf(capture.rejected()));
         }
 
         if (cfg.epochs() == 0) { // cbd audit --fc-epochs 0: detection from f_B alone

@@ -21,14 +21,17 @@ package org.cbd4j.defense;
  * @param reweightUncaptured when automatic stage 1 reaches its cap without a capture, re-weight f_C
  *     all the same (against the low group of f_B's last epoch), as cbd4j did before; an ablation
  *     switch [off: nothing captured, nothing re-weighted; on in configs written before it existed]
+ * @param triggerCheck count a class that f_B fits anomalously well as a whole as confounded only
+ *     when the pattern recovered from f_B for it carries the class on other classes' images
+ *     ({@link Intervention#carriesTrigger}) [on; off in configs written before it existed]
  */
 public record CbdOptions(int fbMaxEpochs, boolean batchWeights, boolean intervention, double interventionRate,
-        int inversionSteps, boolean weightGate, boolean fbLastLoss, boolean reweightUncaptured) {
+        int inversionSteps, boolean weightGate, boolean fbLastLoss, boolean reweightUncaptured, boolean triggerCheck) {
 
-    public static final CbdOptions DEFAULTS = new CbdOptions(8, false, true, 0.5, 200, true, false, false);
+    public static final CbdOptions DEFAULTS = new CbdOptions(8, false, true, 0.5, 200, true, false, false, true);
 
     /** What runs recorded before these options existed did: batch weights, no intervention, no gate. */
-    public static final CbdOptions LEGACY = new CbdOptions(8, true, false, 0.5, 200, false, true, true);
+    public static final CbdOptions LEGACY = new CbdOptions(8, true, false, 0.5, 200, false, true, true, false);
 
     /** Names the first invalid option by its flag. */
     public CbdOptions validate() {

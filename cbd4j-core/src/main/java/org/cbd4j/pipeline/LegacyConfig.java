@@ -20,11 +20,11 @@ import java.util.Set;
 final class LegacyConfig {
 
     /** Stored as "is on"; the option is "no-...". */
-    private static final Set<String> NEGATED = Set.of("augment", "flip", "intervention", "weightGate");
+    private static final Set<String> NEGATED = Set.of("augment", "flip", "intervention", "weightGate", "triggerCheck");
 
     /** CBD's options as runs had them before those fields were recorded (field names as stored). */
     private static final Map<String, Boolean> BEFORE_CBD_OPTIONS = Map.of("batchWeights", true, "intervention", false,
-            "weightGate", false, "fbLastLoss", true, "reweightUncaptured", true);
+            "weightGate", false, "fbLastLoss", true, "reweightUncaptured", true, "triggerCheck", false);
 
     private LegacyConfig() {}
 

@@ -116,6 +116,51 @@ class FbCaptureTest {
         assertFalse(first.captured(), "one epoch is not enough for the class signature: " + first.toMap());
     }
 
+    /** Losses where class 0 is fitted far better than the rest as a whole, every epoch. */
+    private static float[] wholeClassEasy(Random r, int[] y) {
+        float[] l = new float[y.length];
+        for (int i = 0; i < y.length; i++) {
+            l[i] = (float) Math.exp((y[i] == 0 ? -3.5 : -2 + 0.2 * y[i]) + r.nextGaussian());
+        }
+        return l;
+    }
+
+    @Test
+    void aWholeClassWhosePatternIsNoTriggerIsLeftAloneForGood() {
+        Random r = new Random(3);
+        int[] y = labels();
+        List<Integer> asked = new java.util.ArrayList<>();
+        FbCapture rule = new FbCapture(y, K, c -> {
+            asked.add(c);
+            return false;
+        });
+        for (int e = 0; e < 4; e++) {
+            FbCapture.Observation o = rule.observe(e, wholeClassEasy(r, y));
+            assertEquals(e == 0 ? List.of(0) : List.of(), o.confounded(), o.toMap().toString());
+            assertFalse(o.captured(), o.toMap().toString());
+        }
+        assertEquals(List.of(0), asked, "checked once, when it had been easy two epochs running");
+        assertTrue(rule.confirmedConfounded().isEmpty());
+        FbCapture resumed = new FbCapture(y, K, c -> {
+            throw new AssertionError("a restored rejection is not checked again");
+        });
+        resumed.restore(rule.flags());
+        assertEquals(java.util.Set.of(0), resumed.rejected());
+        assertFalse(resumed.observe(4, wholeClassEasy(r, y)).confounded().contains(0));
+    }
+
+    @Test
+    void aWholeClassWhosePatternIsATriggerCapturesAsBefore() {
+        Random r = new Random(3);
+        int[] y = labels();
+        FbCapture rule = new FbCapture(y, K, c -> true);
+        rule.observe(0, wholeClassEasy(r, y));
+        FbCapture.Observation o = rule.observe(1, wholeClassEasy(r, y));
+        assertTrue(o.captured(), o.toMap().toString());
+        assertEquals(List.of(0), rule.confirmedConfounded());
+        assertTrue(rule.rejected().isEmpty());
+    }
+
     @Test
     void cleanLossesGiveNoConfoundedClass() {
         Random r = new Random(4);

@@ -31,10 +31,11 @@ class ExperimentConfigTest {
         assertEquals(2.0, c.attack().options().toMap().get("wanet-cross-ratio"));
         assertEquals("cbd", c.defense().name());
         // Written before --fb-last-loss existed: it weighed with the last stage-1 epoch's loss; and
-        // before --reweight-uncaptured: it re-weighted when stage 1 captured nothing.
+        // before --reweight-uncaptured: it re-weighted when stage 1 captured nothing; and before the
+        // trigger check: every anomalously easy class counted.
         CbdOptions d = CbdOptions.DEFAULTS;
         assertEquals(new CbdOptions(d.fbMaxEpochs(), d.batchWeights(), d.intervention(), d.interventionRate(),
-                d.inversionSteps(), d.weightGate(), true, true), CbdDefense.config(c.defense().options()).options());
+                d.inversionSteps(), d.weightGate(), true, true, false), CbdDefense.config(c.defense().options()).options());
         assertEquals(org.cbd4j.defense.CbdConfig.AUTO, CbdDefense.config(c.defense().options()).fbEpochs());
         assertEquals("small-cnn", c.training().model());
         assertEquals(12, c.training().epochs());
