@@ -5,8 +5,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.stream.IntStream;
 import org.cbd4j.data.ImageDataset;
@@ -63,11 +65,16 @@ public final class TriggerInversion {
      * @param batchSize images per step
      */
     public static Pattern invertClass(Network net, ImageDataset data, int target, int steps, int batchSize, long seed) {
+        // Only what was trainable becomes trainable again: unfreezing the whole block would make
+        // BatchNorm's running statistics require gradients, and the next training step of f_B
+        // (the trigger check runs inside stage 1) fails in native_batch_norm.
+        List<Parameter> trainable = net.block().getParameters().values().stream()
+                .filter(Parameter::requiresGradient).toList();
         net.block().freezeParameters(true);
         try {
             return search(net, data, target, steps, batchSize, new Random(seed * 7919 + target));
         } finally {
-            net.block().freezeParameters(false);
+            trainable.forEach(p -> p.freeze(false));
         }
     }
 

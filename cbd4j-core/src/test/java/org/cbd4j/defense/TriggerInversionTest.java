@@ -1,5 +1,6 @@
 package org.cbd4j.defense;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
@@ -31,7 +32,16 @@ class TriggerInversionTest {
         TrainConfig cfg = new TrainConfig(1, 32, 0.05f, 0.9f, 1e-4f, Augmentation.none(), 3);
         Learner learner = SupervisedTraining.learner(net, new LearningRate(0.05f), cfg);
         SupervisedTraining.epoch("f_B", net, learner, train, cfg, 0);
+        java.util.Map<String, Boolean> before = new java.util.TreeMap<>();
+        net.block().getParameters().forEach(e -> before.put(e.getKey(), e.getValue().requiresGradient()));
         TriggerInversion.Pattern p = TriggerInversion.invertClass(net, train, 0, 200, 64, 3);
+        // The stage-1 trigger check inverts f_B between its epochs: what was trainable stays so,
+        // and nothing else (BatchNorm's running statistics) becomes trainable.
+        java.util.Map<String, Boolean> after = new java.util.TreeMap<>();
+        net.block().getParameters().forEach(e -> after.put(e.getKey(), e.getValue().requiresGradient()));
+        assertEquals(before, after);
+        assertTrue(before.containsValue(false) && before.containsValue(true), before.toString());
+        SupervisedTraining.epoch("f_B", net, learner, train.limit(64), cfg, 1); // trains on after the search
         // SIG adds 40 sin(2 pi j 6 / W) to column j; compare the pattern's column means with it.
         int h = train.height();
         int w = train.width();
