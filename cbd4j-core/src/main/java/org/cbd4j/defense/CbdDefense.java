@@ -66,7 +66,7 @@ public final class CbdDefense implements Defense {
             "ablation: rescale sample weights within each batch (what cbd4j did before) instead of per class over the data set");
     static final Option<Boolean> NO_INTERVENTION = Option.flag("no-intervention", "ablation: switch off the intervention "
             + "(patterns f_B answers to, stamped on other classes with their true labels)");
-    static final Option<Double> INTERVENTION_RATE = Option.real("intervention-rate", 0.5, "[0, 1]",
+    static final Option<Double> INTERVENTION_RATE = Option.real("intervention-rate", 1.0, "[0, 1]",
             "probability that a training image goes through the intervention");
     static final Option<Integer> INVERSION_STEPS = Option.integer("inversion-steps", 200, 10, 100_000,
             "optimisation steps of the pattern search per confounded class");
