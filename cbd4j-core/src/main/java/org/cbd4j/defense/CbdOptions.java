@@ -31,8 +31,11 @@ public record CbdOptions(int fbMaxEpochs, boolean batchWeights, boolean interven
 
     public static final CbdOptions DEFAULTS = new CbdOptions(8, false, true, 1.0, 200, true, false, false, true);
 
-    /** What runs recorded before these options existed did: batch weights, no intervention, no gate. */
-    public static final CbdOptions LEGACY = new CbdOptions(8, true, false, 0.5, 200, false, true, true, false);
+    /**
+     * What runs recorded before these options existed did: batch weights, no intervention, no gate
+     * (the intervention rate is moot without the intervention).
+     */
+    public static final CbdOptions LEGACY = new CbdOptions(8, true, false, 1.0, 200, false, true, true, false);
 
     /** Names the first invalid option by its flag. */
     public CbdOptions validate() {

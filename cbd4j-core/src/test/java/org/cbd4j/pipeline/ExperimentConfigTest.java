@@ -34,7 +34,7 @@ class ExperimentConfigTest {
         // before --reweight-uncaptured: it re-weighted when stage 1 captured nothing; and before the
         // trigger check: every anomalously easy class counted.
         CbdOptions d = CbdOptions.DEFAULTS;
-        assertEquals(new CbdOptions(d.fbMaxEpochs(), d.batchWeights(), d.intervention(), d.interventionRate(),
+        assertEquals(new CbdOptions(d.fbMaxEpochs(), d.batchWeights(), d.intervention(), 0.5, // as recorded
                 d.inversionSteps(), d.weightGate(), true, true, false), CbdDefense.config(c.defense().options()).options());
         assertEquals(org.cbd4j.defense.CbdConfig.AUTO, CbdDefense.config(c.defense().options()).fbEpochs());
         assertEquals("small-cnn", c.training().model());
