@@ -321,9 +321,11 @@ public final class CbdDefense implements Defense {
         Map<String, Network> aux = new LinkedHashMap<>();
         aux.put("f_B", fB);
         critic.close();
-        boolean[] flagged = CbdScores.flagged(pb.losses(), pc.losses());
+        boolean[] flagged = CbdScores.withinClasses(CbdScores.flagged(pb.losses(), pc.losses()), train.labels(),
+                suspectClasses);
         double cut = CbdScores.flaggingThreshold(pb.losses(), pc.losses());
-        report.put("flagging_rule", CbdScores.FLAGGING_RULE + "; flagging_threshold is its lower end on "
+        report.put("flagging_rule", CbdScores.FLAGGING_RULE + ", restricted to suspect_classes when stage 1 named any; "
+                + "flagging_threshold is its lower end on "
                 + "ln(l_C) - ln(l_B), flagging_threshold_suspicion the same on the suspicion l_C / (l_B + l_C) = "
                 + "1 / (1 + exp(-threshold)); both null when nothing is flagged");
         report.put("flagging_threshold", cut);
