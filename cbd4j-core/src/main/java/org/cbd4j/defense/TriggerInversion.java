@@ -142,21 +142,8 @@ public final class TriggerInversion {
 
     /** Fraction of {@code indices} that {@code net} no longer assigns to {@code target} once the pattern is removed. */
     static double removalRate(Network net, ImageDataset data, int[] indices, float[] delta, int target) {
-        int hits = 0;
-        float[] neg = new float[delta.length];
-        for (int i = 0; i < neg.length; i++) {
-            neg[i] = -delta[i];
-        }
-        for (int from = 0; from < indices.length; from += 256) {
-            int to = Math.min(indices.length, from + 256);
-            try (NDManager bm = net.manager().newSubManager()) {
-                NDArray x = add(Batches.images(bm, data, indices, from, to), neg, 1f);
-                for (long p : net.forward(new NDList(x), false).get(0).argMax(1).toLongArray()) {
-                    hits += p != target ? 1 : 0;
-                }
-            }
-        }
-        return indices.length == 0 ? 0 : (double) hits / indices.length;
+        return indices.length == 0 ? 0
+                : (double) (indices.length - assignedTo(net, data, indices, delta, -1f, target)) / indices.length;
     }
 
     /**
@@ -165,17 +152,22 @@ public final class TriggerInversion {
      * by itself, whatever image it is put on.
      */
     static double transferRate(Network net, ImageDataset data, int[] indices, float[] delta, int target) {
+        return indices.length == 0 ? 0 : (double) assignedTo(net, data, indices, delta, 1f, target) / indices.length;
+    }
+
+    /** How many of {@code indices} {@code net} assigns to {@code target} with {@code scale * delta} added. */
+    private static int assignedTo(Network net, ImageDataset data, int[] indices, float[] delta, float scale, int target) {
         int hits = 0;
         for (int from = 0; from < indices.length; from += 256) {
             int to = Math.min(indices.length, from + 256);
             try (NDManager bm = net.manager().newSubManager()) {
-                NDArray x = add(Batches.images(bm, data, indices, from, to), delta, 1f);
+                NDArray x = add(Batches.images(bm, data, indices, from, to), delta, scale);
                 for (long p : net.forward(new NDList(x), false).get(0).argMax(1).toLongArray()) {
                     hits += p == target ? 1 : 0;
                 }
             }
         }
-        return indices.length == 0 ? 0 : (double) hits / indices.length;
+        return hits;
     }
 
     /** Up to {@code n} images not labelled {@code target}, drawn with {@code seed}. */
