@@ -10,12 +10,13 @@ import org.cbd4j.model.Precision;
 
 /**
  * How an artifact was made (after Tribuo's provenance): the full resolved config, seed, data
- * source with file hashes, tool, library, engine and JVM versions, the device, memory layout,
+ * source with file hashes, tool version and the git commit it was built from, library, engine and JVM versions, the device, memory layout,
  * precision and CPU it ran on, time and command line. Written to every run directory and stored inside every saved model.
  */
 public record Provenance(
         String tool,
         String toolVersion,
+        String toolCommit,
         String djlVersion,
         String engine,
         String device,
@@ -37,6 +38,7 @@ public record Provenance(
         return new Provenance(
                 "cbd4j",
                 Version.get(),
+                Version.commit(),
                 djl == null ? "0.36.0" : djl,
                 e.getEngineName() + " " + e.getVersion(),
                 ComputeDevice.current().toString(),

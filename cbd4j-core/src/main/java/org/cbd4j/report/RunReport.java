@@ -61,7 +61,8 @@ final class RunReport {
         body.append("<h1>").append(Html.esc(title)).append("</h1>\n<p class=\"sub\">")
                 .append(Html.esc("Run directory " + dir.toAbsolutePath().normalize().getFileName() + " · model "
                         + setting("model", "training", "model") + " · seed " + config.path("seed").asText("?")
-                        + " · " + config.path("tool").asText("cbd4j") + " " + config.path("toolVersion").asText("")))
+                        + " · " + config.path("tool").asText("cbd4j") + " " + config.path("toolVersion").asText("")
+                        + (config.has("toolCommit") ? " (" + config.get("toolCommit").asText() + ")" : "")))
                 .append("</p>\n<nav><p>");
         List<String> links = new ArrayList<>();
         for (String[] s : sections) {
@@ -183,7 +184,7 @@ final class RunReport {
     }
 
     private String provenance() throws IOException {
-        String[][] keys = {{"tool", "tool"}, {"toolVersion", "version"}, {"djlVersion", "DJL"}, {"engine", "engine"},
+        String[][] keys = {{"tool", "tool"}, {"toolVersion", "version"}, {"toolCommit", "built from commit"}, {"djlVersion", "DJL"}, {"engine", "engine"},
             {"java", "Java"}, {"os", "operating system"}, {"created", "run started"}, {"commandLine", "command line"},
             {"seed", "seed"}};
         List<List<String>> rows = new ArrayList<>();

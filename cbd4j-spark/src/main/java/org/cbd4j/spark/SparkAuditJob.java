@@ -187,6 +187,7 @@ public final class SparkAuditJob {
         Map<String, Object> prov = new LinkedHashMap<>();
         prov.put("tool", "cbd4j-spark");
         prov.put("tool_version", Version.get());
+        prov.put("tool_commit", Version.commit());
         prov.put("spark_version", spark.version());
         prov.put("master", spark.sparkContext().master());
         prov.put("java", System.getProperty("java.vendor") + " " + System.getProperty("java.version"));
