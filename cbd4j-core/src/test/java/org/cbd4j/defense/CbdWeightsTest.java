@@ -176,4 +176,40 @@ class CbdWeightsTest {
             assertEquals(i < 50 ? 1f : 0f, ever[i], "memory of " + i);
         }
     }
+
+    @Test
+    void namedClassesKeepTheGateOffEveryOtherClass() {
+        // Class 0 is the named target (half poisoned, l_B four decades below l_C); class 1 is an
+        // easy clean class that f_B fits three decades better than f_C, so the whole-set split of
+        // ln l_C - ln l_B takes it in too; class 2 is ordinary.
+        java.util.Random rnd = new java.util.Random(11);
+        int n = 1500;
+        float[] lb = new float[n];
+        float[] lc = new float[n];
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = i % 3;
+            boolean poisoned = y[i] == 0 && i < 300;
+            lc[i] = (float) Math.exp(-1 + 0.3 * rnd.nextGaussian());
+            double ln = poisoned ? -12 : y[i] == 1 ? -8 : -1.5;
+            lb[i] = (float) Math.exp(ln + 0.3 * rnd.nextGaussian());
+        }
+        boolean[] unnamed = CbdWeights.suspects(lb, lc, y, java.util.List.of(), new float[n]);
+        int class1 = 0;
+        for (int i = 0; i < n; i++) {
+            class1 += unnamed[i] && y[i] == 1 ? 1 : 0;
+        }
+        assertTrue(class1 > 400, "without named classes the whole-set group takes in class 1: " + class1);
+        float[] ever = new float[n];
+        boolean[] named = CbdWeights.suspects(lb, lc, y, java.util.List.of(0), ever);
+        float[] w = CbdWeights.gated(lb, lc, y, 3, named);
+        for (int i = 0; i < n; i++) {
+            assertEquals(y[i] == 0, named[i], "suspect " + i + " of class " + y[i]);
+            if (y[i] != 0) {
+                assertEquals(1f, w[i], "sample " + i + " of class " + y[i] + " keeps weight 1");
+            } else if (i < 300) {
+                assertTrue(w[i] < 0.01f, "poisoned sample " + i + " keeps a weight near 0: " + w[i]);
+            }
+        }
+    }
 }
