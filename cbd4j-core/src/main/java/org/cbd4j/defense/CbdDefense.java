@@ -220,8 +220,7 @@ public final class CbdDefense implements Defense {
                     + FbCapture.ANOMALY + " scaled MADs below the median class in " + FbCapture.CONFIRM
                     + " consecutive epochs, or when the same class's own ln(l_B) splits off a separate low minority "
                     + "in " + FbCapture.CONFIRM + " consecutive epochs; at least " + FbCapture.CONFIRM
-                    + " epochs, at most " + fbMax + "; an epoch counts only while f_B fits (l_B < ln 2) at least "
-                    + FbCapture.REST_FITTED_MIN + " of the samples outside the classes it names");
+                    + " epochs, at most " + fbMax);
             report.put("fb_epochs", epochs);
             report.put("fb_captured", captured);
             report.put("fb_checks", capture.history().stream().map(FbCapture.Observation::toMap).toList());

@@ -39,11 +39,6 @@ import java.util.function.IntPredicate;
  * </ul>
  * Stage 1 runs at least {@link #CONFIRM} epochs and otherwise to its cap. On clean data a stop
  * can only come early, which costs nothing: there is nothing to capture.
- *
- * <p>None of them stops stage 1 while f_B gets most of the samples outside the classes it names
- * wrong ({@link #REST_FITTED_MIN}): such an f_B is not a model of a confounder but has collapsed
- * towards the named class, and its losses no longer tell that class's clean samples from the
- * poisoned ones.
  */
 public final class FbCapture {
 
@@ -59,21 +54,6 @@ public final class FbCapture {
     static final int CONFIRM = 2;
 
     private static final double FLOOR = 1e-8;
-
-    /**
-     * The smallest share of the samples outside the classes an epoch names (confounded or split)
-     * that f_B must fit (true label at more than even odds, {@code l_B < ln 2}) for the epoch to
-     * count towards a capture; every epoch a capture rests on must reach it.
-     *
-     * <p>Why: on WaNet (Fashion-MNIST, seed 0) f_B's third epoch split the target class and stage 1
-     * stopped, but f_B then fitted only 25 % of the other classes' samples (66 % and 53 % in epochs 1
-     * and 2; test CA 76, 59, 32 %): it called almost everything a T-shirt, fitted clean T-shirts as
-     * well as the poisoned images (median {@code ln l_B} -13.5 against -18.4), and CBD starved the
-     * class (its test accuracy 19.6 %, CA 4.8 points below undefended). In every other measured
-     * capture f_B fitted 53-87 % of the rest (docs/RESULTS.md). One half is the plain reading of
-     * "a model of the data": it gets most of what it was not fooled on right.
-     */
-    static final double REST_FITTED_MIN = 0.5;
 
     private final int[] labels;
     private final int numClasses;
@@ -114,17 +94,10 @@ public final class FbCapture {
      * @param split the mixture split of the log-losses of the whole set
      * @param confounded classes whose median log-loss is anomalously low this epoch
      * @param splitClasses classes whose own log-losses split off a separate low minority
-     * @param restFitted share of the samples outside {@code confounded} and {@code splitClasses}
-     *     that f_B fits ({@link #REST_FITTED_MIN}); NaN when restored from a checkpoint
      * @param captured whether stage 1 stops after this epoch
      */
     public record Observation(int epoch, Bimodal.Split split, List<Integer> confounded, List<Integer> splitClasses,
-            double restFitted, boolean captured) {
-
-        /** Whether f_B still fits most samples outside the classes named this epoch. */
-        public boolean fitsTheRest() {
-            return Double.isNaN(restFitted) || restFitted >= REST_FITTED_MIN;
-        }
+            boolean captured) {
 
         /** Whether the whole-set split shows a separate low group under half of the data. */
         public boolean lowMinority() {
@@ -143,7 +116,6 @@ public final class FbCapture {
             m.put("separated_low_minority", lowMinority());
             m.put("confounded_classes", confounded);
             m.put("classes_with_low_minority", splitClasses);
-            m.put("rest_fitted_share", round(restFitted));
             m.put("captured", captured);
             return m;
         }
@@ -181,33 +153,11 @@ public final class FbCapture {
         boolean stableSplit = !splitBefore.isEmpty();
         boolean enough = history.size() + 1 >= CONFIRM;
         boolean settled = !history.isEmpty() && settled(history.get(history.size() - 1).split(), split);
-        // Every epoch the capture rests on must show an f_B that still fits the rest: the weights
-        // use each sample's lowest l_B over the last CONFIRM epochs.
-        double restFitted = restFitted(lossB, confounded, splitClasses);
-        boolean fitsTheRest = restFitted >= REST_FITTED_MIN || Double.isNaN(restFitted);
-        for (int k = Math.max(0, history.size() - (CONFIRM - 1)); k < history.size(); k++) {
-            fitsTheRest &= history.get(k).fitsTheRest();
-        }
-        Observation o = new Observation(epoch, split, confounded, splitClasses, restFitted,
-                enough && fitsTheRest && (settled || stable || stableSplit));
+        Observation o = new Observation(epoch, split, confounded, splitClasses,
+                enough && (settled || stable || stableSplit));
         history.add(o);
         return o;
     }
-
-    /** Share of the samples outside {@code named} and {@code alsoNamed} with {@code l_B < ln 2}. */
-    private double restFitted(float[] lossB, List<Integer> named, List<Integer> alsoNamed) {
-        int rest = 0;
-        int fitted = 0;
-        for (int i = 0; i < lossB.length; i++) {
-            if (!named.contains(labels[i]) && !alsoNamed.contains(labels[i])) {
-                rest++;
-                fitted += lossB[i] < LN2 ? 1 : 0;
-            }
-        }
-        return rest == 0 ? Double.NaN : fitted / (double) rest;
-    }
-
-    private static final double LN2 = Math.log(2);
 
     /**
      * Classes whose own {@code ln(l_B)} splits ({@link Bimodal}) into a separate low group that is
@@ -428,7 +378,7 @@ public final class FbCapture {
                 }
             }
             history.add(new Observation(e, new Bimodal.Split(Double.NaN, 0, 0, Double.NaN, Double.NaN, 0), conf, split,
-                    Double.NaN, false));
+                    false));
         }
     }
 
