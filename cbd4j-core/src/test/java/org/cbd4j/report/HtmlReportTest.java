@@ -23,7 +23,7 @@ class HtmlReportTest {
     @TempDir
     Path tmp;
 
-    private static final String CONFIG = "{\"tool\": \"cbd4j\", \"toolVersion\": \"test\", \"seed\": 5, \"config\": "
+    private static final String CONFIG = "{\"tool\": \"cbd4j\", \"toolVersion\": \"test\", \"toolCommit\": \"abc1234\", \"seed\": 5, \"config\": "
             + "{\"format\": 2, \"data\": {\"dataset\": \"synthetic\"}, \"attack\": {\"attack\": \"%s\"}, "
             + "\"defense\": {\"defense\": \"%s\"}, \"training\": {\"model\": \"tiny-cnn\"}}, "
             + "\"data\": {\"dataset\": \"synthetic\", \"location\": \"generated\", \"sha256\": {}}}";
@@ -77,6 +77,8 @@ class HtmlReportTest {
         assertTrue(html.contains("n/a (no attack)"), "a null ASR is shown as not applicable");
         assertTrue(html.contains("No preview.png: no attack, nothing is poisoned."));
         assertFalse(html.contains("id=\"audit\""), "no audit section without the audit's files");
+        assertTrue(html.contains("cbd4j test (abc1234)"), "the heading names the commit the run was built from");
+        assertTrue(html.contains("built from commit") && html.contains("abc1234</td>"), "provenance table names it");
         assertFalse(html.contains("NaN") || html.contains("Infinity"), "no NaN in the page");
         assertFalse(html.contains("<script"), "no script");
         assertFalse(html.replace("xmlns=\"http://www.w3.org/2000/svg\"", "").matches("(?s).*(https?:|src=\"(?!data:)).*"),
