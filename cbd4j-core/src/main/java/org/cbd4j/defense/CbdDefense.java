@@ -71,7 +71,8 @@ public final class CbdDefense implements Defense {
     static final Option<Integer> INVERSION_STEPS = Option.integer("inversion-steps", 200, 10, 100_000,
             "optimisation steps of the pattern search per confounded class");
     static final Option<Boolean> NO_WEIGHT_GATE = Option.flag("no-weight-gate", "ablation: re-weight every sample instead "
-            + "of only the suspects (the separated minority of ln l_C - ln l_B, and the confounded classes)");
+            + "of only the suspects (the samples of the classes stage 1 named, else the separated minority of "
+            + "ln l_C - ln l_B)");
 
     static final Option<Boolean> FB_LAST_LOSS = Option.flag("fb-last-loss", "ablation: weigh with f_B's loss after its "
             + "last stage-1 epoch (default: each sample's lowest f_B loss over the stage-1 epochs)");
@@ -262,8 +263,8 @@ public final class CbdDefense implements Defense {
             report.put("weight_gate", gateFromStart ? "on from f_C's first epoch: only the suspects are re-weighted"
                     : "on from f_C's second epoch: f_B's last epoch showed no separated low group of ln l_B to pick "
                             + "suspects from, so the first f_C epoch re-weights every sample against its class "
-                            + "(CbdWeights.epochWeights); from then on the suspects are the separated minority of "
-                            + "ln l_C - ln l_B");
+                            + "(CbdWeights.epochWeights); from then on the suspects are the samples of the classes stage 1 "
+                            + "named, else the separated minority of ln l_C - ln l_B");
             if (!gateFromStart) {
                 Messages.say("cbd4j: f_B's losses show no separated low group, so f_C's first epoch re-weights every "
                         + "sample; the weight gate starts with the second");

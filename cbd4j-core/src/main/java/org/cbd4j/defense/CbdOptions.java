@@ -13,9 +13,10 @@ package org.cbd4j.defense;
  *     one carries a recovered pattern [1: every image; 0.5 before 2026-12-07, when SIG kept an ASR of
  *     29.64 % against 1.02 % with 1 (docs/RESULTS.md)]
  * @param inversionSteps optimisation steps of the pattern search per class ({@link TriggerInversion}) [200]
- * @param weightGate re-weight only the suspects of each f_C epoch (the separated minority of
- *     ln l_C - ln l_B, and the confounded classes); every other sample keeps weight 1
- *     ({@link CbdWeights#gated}) [on; false in configs written before it existed]
+ * @param weightGate re-weight only the suspects of each f_C epoch ({@link CbdWeights#suspects}:
+ *     the samples of the classes stage 1 named, else the separated minority of ln l_C - ln l_B);
+ *     every other sample keeps weight 1 ({@link CbdWeights#gated}) [on; false in configs written
+ *     before it existed]
  * @param fbLastLoss weigh with f_B's loss after its last stage-1 epoch instead of each
  *     sample's lowest loss over the stage-1 epochs (an ablation switch) [off; on in configs
  *     written before it existed]

@@ -10,8 +10,9 @@ import org.cbd4j.model.Precision;
 
 /**
  * How an artifact was made (after Tribuo's provenance): the full resolved config, seed, data
- * source with file hashes, tool version and the git commit it was built from, library, engine and JVM versions, the device, memory layout,
- * precision and CPU it ran on, time and command line. Written to every run directory and stored inside every saved model.
+ * source with file hashes, tool version and the git commit it was built from, library, engine
+ * and JVM versions, the device, memory layout, precision and CPU it ran on, time and command
+ * line. Written to every run directory and stored inside every saved model.
  */
 public record Provenance(
         String tool,

@@ -184,9 +184,9 @@ final class RunReport {
     }
 
     private String provenance() throws IOException {
-        String[][] keys = {{"tool", "tool"}, {"toolVersion", "version"}, {"toolCommit", "built from commit"}, {"djlVersion", "DJL"}, {"engine", "engine"},
-            {"java", "Java"}, {"os", "operating system"}, {"created", "run started"}, {"commandLine", "command line"},
-            {"seed", "seed"}};
+        String[][] keys = {{"tool", "tool"}, {"toolVersion", "version"}, {"toolCommit", "built from commit"},
+            {"djlVersion", "DJL"}, {"engine", "engine"}, {"java", "Java"}, {"os", "operating system"},
+            {"created", "run started"}, {"commandLine", "command line"}, {"seed", "seed"}};
         List<List<String>> rows = new ArrayList<>();
         for (String[] k : keys) {
             if (config.has(k[0])) {
