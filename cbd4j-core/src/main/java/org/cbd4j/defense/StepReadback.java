@@ -112,7 +112,11 @@ final class StepReadback implements AutoCloseable {
         if (a == null) {
             return null;
         }
-        NDArray kept = a.stopGradient();
+        // A copy, not only a detached view: an output made from a host array (the epoch's
+        // weights, by manager.create) is a view of a direct buffer that the batch's array holds.
+        // Once the batch's manager closes, the garbage collector may free that buffer, and a view
+        // kept past it reads freed memory (seen as a weight of -1.4e-22 instead of 1.0).
+        NDArray kept = a.stopGradient().duplicate();
         kept.attach(held);
         return kept;
     }

@@ -51,7 +51,7 @@ final class LossReadback implements AutoCloseable {
             take(meanLoss.getFloat(), batch, n);
             return;
         }
-        NDArray kept = meanLoss.stopGradient();
+        NDArray kept = meanLoss.stopGradient().duplicate(); // owns its memory: see StepReadback.keep
         kept.attach(held);
         pending.add(kept);
         pendingBatches.add(new int[] {batch, n});

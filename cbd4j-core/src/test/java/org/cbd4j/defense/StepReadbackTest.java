@@ -157,6 +157,45 @@ class StepReadbackTest {
         }
     }
 
+    /**
+     * Outputs made from host arrays (as the epoch's weights are) are views of direct buffers their
+     * batch's arrays hold; a late read must not depend on those buffers outliving the batch. The
+     * batches' managers close, the collector runs and the freed memory is handed out again and
+     * overwritten before the late read.
+     */
+    @Test
+    void aLateReadDoesNotDependOnTheBatchesMemory() {
+        int batches = 64;
+        int[] order = new int[2 * batches];
+        Arrays.setAll(order, k -> k);
+        float[] w = new float[2 * batches];
+        float[] lc = new float[2 * batches];
+        try (NDManager root = NDManager.newBaseManager();
+                StepReadback r = new StepReadback(root, 1000, 0, order, w, lc)) {
+            for (int b = 0; b < batches; b++) {
+                try (NDManager bm = root.newSubManager()) {
+                    r.add(outputs(bm, b, null), b, 2 * b, 2 * b + 2);
+                }
+            }
+            List<NDArray> junk = new ArrayList<>();
+            for (int round = 0; round < 5; round++) {
+                System.gc();
+                for (int k = 0; k < 4 * batches; k++) {
+                    float[] nan = new float[2];
+                    Arrays.fill(nan, Float.NaN);
+                    junk.add(root.create(nan));
+                    junk.add(root.create(Float.NaN));
+                }
+            }
+            r.flush();
+            junk.forEach(NDArray::close);
+        }
+        for (int k = 0; k < 2 * batches; k++) {
+            assertEquals(k / 2 + (k % 2) * 0.5f, w[k], "weight at position " + k);
+            assertEquals(k, lc[k], "l_C at position " + k);
+        }
+    }
+
     @Test
     void aLateReadNamesTheFirstNonFiniteBatchAndStoresOnlyTheOnesBeforeIt() {
         int[] order = {0, 1, 2, 3, 4, 5, 6, 7};
