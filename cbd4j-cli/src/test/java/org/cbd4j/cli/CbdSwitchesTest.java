@@ -111,13 +111,33 @@ class CbdSwitchesTest {
         assertTrue(fc.get(2) > fc.get(0), "the gate gives the clean samples their weight back: " + fc);
     }
 
+    /**
+     * On images where the trigger is learnt well before the classes, CBD's premise, it ends with a
+     * clearly lower ASR than no defense. The bars are at contrast 30, not the synthetic dataset's
+     * 55: at 55 tiny-cnn fits most clean images within f_B's first epoch (62 % of the losses in
+     * the low group), whether stage 1 captures then turns on the CPU's rounding, and CBD's ASR
+     * ranged from 3.7 to 96 % over seeds 0-4 on an AMD EPYC (this test failed there at 96.3 %). At
+     * 30, seeds 0-3 on the same machine: CBD ASR 0.0, 0.3, 1.3, 0.0 against 99.7-100 undefended.
+     * The classes themselves are barely learnt in 4 epochs (CA 28-40 %), so no CA is asserted.
+     */
     @Test
     void cbdEndsWithAClearlyLowerAsrThanNoDefense() throws Exception {
-        JsonNode none = train("none", "--defense", "none", "--epochs", "4");
-        JsonNode cbd = train("cbd", "--defense", "cbd", "--fb-epochs", "auto", "--fb-max-epochs", "3", "--epochs", "4");
-        double asrNone = none.get("asr").asDouble();
-        double asrCbd = cbd.get("asr").asDouble();
+        Path data = SyntheticFolder.writeSplit(tmp.resolve("data"), 2000, 500, 2, 30);
+        List<String> args = new ArrayList<>(BASE);
+        args.set(args.indexOf("synthetic"), "folder");
+        args.addAll(List.of("--data", data.toString(), "--channels", "1", "--image-size", "16", "--epochs", "4"));
+        double asrNone = asr(args, "none", "--defense", "none");
+        double asrCbd = asr(args, "cbd", "--defense", "cbd", "--fb-epochs", "auto", "--fb-max-epochs", "3");
         assertTrue(asrNone >= 80, "the undefended model must learn the trigger: ASR " + asrNone);
         assertTrue(asrCbd <= asrNone - 40, "cbd ASR " + asrCbd + " vs none " + asrNone);
+    }
+
+    private double asr(List<String> base, String name, String... extra) throws Exception {
+        List<String> args = new ArrayList<>(base);
+        args.addAll(List.of(extra));
+        args.addAll(List.of("--out", tmp.resolve(name).toString()));
+        CliTest.Result r = CliTest.run(args.toArray(new String[0]));
+        assertEquals(0, r.code(), r.err());
+        return Json.read(tmp.resolve(name).resolve("summary.json")).get("asr").asDouble();
     }
 }

@@ -69,20 +69,7 @@ class DataErrorsCliTest {
 
     /** A folder of 4 classes of PNGs taken from generated images. */
     private Path folderDir() throws Exception {
-        Path dir = tmp.resolve("folder");
-        var images = SyntheticImages.generate(60, 1, 16, 16, 3);
-        for (int i = 0; i < images.size(); i++) {
-            java.awt.image.BufferedImage g = new java.awt.image.BufferedImage(16, 16, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
-            for (int y = 0; y < 16; y++) {
-                for (int x = 0; x < 16; x++) {
-                    g.getRaster().setSample(x, y, 0, images.pixel(i, 0, y, x));
-                }
-            }
-            Path f = dir.resolve("class-" + images.label(i)).resolve(i + ".png");
-            Files.createDirectories(f.getParent());
-            javax.imageio.ImageIO.write(g, "png", f.toFile());
-        }
-        return dir;
+        return SyntheticFolder.write(tmp.resolve("folder"), 60, 3, SyntheticImages.BAR_CONTRAST);
     }
 
     @Test
