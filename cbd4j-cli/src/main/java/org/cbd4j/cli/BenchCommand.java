@@ -138,13 +138,17 @@ final class BenchCommand implements Callable<Integer> {
         return defenses;
     }
 
-    /** Cells with each (dataset, attack, seed)'s defenses together and {@code none} first, for DER and RIR. */
+    /**
+     * Cells seed by seed, and within a seed each (dataset, attack)'s defenses together with
+     * {@code none} first, for DER and RIR. Seeds go outermost so that a bench stopped part-way
+     * (a grid of two seeds can take hours) holds whole seeds, each run on one machine.
+     */
     static List<GridFile.Cell> ordered(GridFile g) {
         List<String> defenses = defenseOrder(g);
         List<GridFile.Cell> cells = new ArrayList<>();
-        for (String d : g.datasets()) {
-            for (String a : g.attacks()) {
-                for (long s : g.seeds()) {
+        for (long s : g.seeds()) {
+            for (String d : g.datasets()) {
+                for (String a : g.attacks()) {
                     for (String def : defenses) {
                         cells.add(new GridFile.Cell(d, a, def, s));
                     }

@@ -141,6 +141,16 @@ class BenchCommandTest {
     }
 
     @Test
+    void cellsRunSeedBySeedWithNoneFirstInEachAttack() {
+        GridFile g = new GridFile(List.of("synthetic"), List.of("badnets", "blend"), List.of("spectral", "none"),
+                List.of(1L, 0L), Map.of());
+        List<String> got = BenchCommand.ordered(g).stream().map(c -> c.seed() + "/" + c.attack() + "/" + c.defense())
+                .toList();
+        assertEquals(List.of("1/badnets/none", "1/badnets/spectral", "1/blend/none", "1/blend/spectral",
+                "0/badnets/none", "0/badnets/spectral", "0/blend/none", "0/blend/spectral"), got);
+    }
+
+    @Test
     void aGridOnCleanDataRunsEveryCellAndLeavesDerOut() throws Exception {
         // Review bug: DER was computed from the none cell's null ASR and the bench died after its
         // first defended cell.
