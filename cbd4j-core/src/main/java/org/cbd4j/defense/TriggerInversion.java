@@ -40,6 +40,9 @@ public final class TriggerInversion {
     /** Fraction of the class's images that must leave it for a pattern to count. */
     static final double SUCCESS = 0.9;
 
+    /** In the {@code carry} search, also the fraction of other classes' images it must carry to the class. */
+    static final double CARRY_SUCCESS = 0.5;
+
     private static final int CHECK_EVERY = 10;
     private static final float BETA_START = 0.04f;
     private static final float BETA_FACTOR = 1.5f;
@@ -65,6 +68,21 @@ public final class TriggerInversion {
      * @param batchSize images per step
      */
     public static Pattern invertClass(Network net, ImageDataset data, int target, int steps, int batchSize, long seed) {
+        return invertClass(net, data, target, steps, batchSize, seed, false);
+    }
+
+    /**
+     * As above; with {@code carry} the pattern must also carry other classes' images to the class
+     * when added: the cost gains {@code -ln p_c(clip(x_o + delta, 0, 1))} over a batch of other
+     * classes' images. A removal pattern can be an adversarial perturbation of the class's own
+     * images instead of their trigger (label-consistent's images sit at other classes' boundaries
+     * by construction); this search asks for the one pattern that does both, which a trigger is.
+     * The penalty's schedule then counts a window of steps as a success only when, besides the
+     * removal rate, at least {@link #CARRY_SUCCESS} of the other images had p_c over one half, so
+     * the pattern returned is the smallest that did both.
+     */
+    public static Pattern invertClass(Network net, ImageDataset data, int target, int steps, int batchSize, long seed,
+            boolean carry) {
         // Only what was trainable becomes trainable again: unfreezing the whole block would make
         // BatchNorm's running statistics require gradients, and the next training step of f_B
         // (the trigger check runs inside stage 1) fails in native_batch_norm.
@@ -72,14 +90,16 @@ public final class TriggerInversion {
                 .filter(Parameter::requiresGradient).toList();
         net.block().freezeParameters(true);
         try {
-            return search(net, data, target, steps, batchSize, new Random(seed * 7919 + target));
+            return search(net, data, target, steps, batchSize, new Random(seed * 7919 + target), carry);
         } finally {
             trainable.forEach(p -> p.freeze(false));
         }
     }
 
-    private static Pattern search(Network net, ImageDataset data, int target, int steps, int batchSize, Random rnd) {
+    private static Pattern search(Network net, ImageDataset data, int target, int steps, int batchSize, Random rnd,
+            boolean carry) {
         int[] own = IntStream.range(0, data.size()).filter(i -> data.label(i) == target).toArray();
+        int[] others = carry ? IntStream.range(0, data.size()).filter(i -> data.label(i) != target).toArray() : null;
         if (own.length == 0) {
             return new Pattern(target, new float[data.imageSize()], 0, 0);
         }
@@ -92,6 +112,8 @@ public final class TriggerInversion {
             float beta = 0;
             int hits = 0;
             int seen = 0;
+            int carried = 0;
+            int carriedOf = 0;
             float[] best = null;
             double bestNorm = Double.POSITIVE_INFINITY;
             for (int s = 0; s < steps; s++) {
@@ -102,6 +124,14 @@ public final class TriggerInversion {
                         NDArray logits = net.forward(new NDList(x.sub(delta).clip(0f, 1f)), false).get(0);
                         NDArray pTarget = logits.softmax(1).get(":, " + target);
                         NDArray loss = pTarget.neg().add(1.000001f).log().neg().mean(); // -ln(1 - p_c)
+                        if (others != null && others.length > 0) {
+                            int[] o = sample(others, Math.min(batchSize, others.length), rnd);
+                            NDArray xo = Batches.images(bm, data, o, 0, o.length).add(delta).clip(0f, 1f);
+                            NDArray pCarry = net.forward(new NDList(xo), false).get(0).softmax(1).get(":, " + target);
+                            loss = loss.add(pCarry.add(1e-6f).log().neg().mean()); // -ln p_c(x_o + delta)
+                            carried += (int) pCarry.gt(0.5f).sum().getLong(); // p_c over a half: the argmax is c
+                            carriedOf += o.length;
+                        }
                         if (beta > 0) {
                             loss = loss.add(delta.square().sum().mul(beta));
                         }
@@ -117,9 +147,12 @@ public final class TriggerInversion {
                 }
                 if ((s + 1) % CHECK_EVERY == 0) {
                     double rate = (double) hits / seen;
+                    boolean carries = carriedOf == 0 || (double) carried / carriedOf >= CARRY_SUCCESS;
                     hits = 0;
                     seen = 0;
-                    if (rate >= SUCCESS) {
+                    carried = 0;
+                    carriedOf = 0;
+                    if (rate >= SUCCESS && carries) {
                         double norm = delta.abs().sum().getFloat() / area;
                         if (norm < bestNorm) {
                             bestNorm = norm;
