@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -159,8 +160,11 @@ public final class CbdDefense implements Defense {
         Arrays.fill(lastLossC, (float) Math.log(train.numClasses())); // an untrained f_C's loss
         Map<String, float[]> patterns = new TreeMap<>();
         List<Map<String, Object>> triggerChecks = new ArrayList<>();
+        // The trigger check's findings on the current f_B; the intervention reuses those of the last epoch.
+        Map<Integer, Intervention.Finding> findings = new HashMap<>();
         FbCapture capture = new FbCapture(train.labels(), train.numClasses(), !opt.triggerCheck() ? null
-                : c -> Intervention.carriesTrigger(fB, train, c, opt.inversionSteps(), cfg.seed(), triggerChecks));
+                : c -> Intervention.carriesTrigger(fB, train, c, opt.inversionSteps(), cfg.seed(), triggerChecks,
+                        findings));
         float[] stage1Done = {0};
         // 1 when f_B's last epoch showed a separated low minority of ln l_B (the poison-label
         // signature): then the gate applies from f_C's first epoch; 0: that epoch re-weights everyone.
@@ -197,6 +201,7 @@ public final class CbdDefense implements Defense {
         // Stage 1: f_B at a constant rate, stopped early on purpose.
         float[] lossB = null; // f_B's un-augmented losses after its last epoch (null when resumed past stage 1)
         for (int e = plan.done("f_B"); e < fbMax && stage1Done[0] == 0; e++) {
+            findings.clear(); // made on an f_B this epoch changes
             double loss = SupervisedTraining.epoch("f_B", fB, fbLearner, train, fbCfg, e);
             ctx.listener().epochEnd("f_B", e, fB, Map.of("loss", loss), null);
             // Observed with a fixed count too: the intervention acts on the classes confounded in
@@ -289,7 +294,7 @@ public final class CbdDefense implements Defense {
         fB.block().freezeParameters(true);
         if (opt.intervention() && patterns.isEmpty()) {
             patterns.putAll(Intervention.recover(fB, train, staticLossB, capture.confirmedConfounded(),
-                    opt.inversionSteps(), cfg.seed(), report));
+                    findings, opt.inversionSteps(), cfg.seed(), report));
         }
         CbdStep step = new CbdStep(fB, fC, cbd.mutualInformation() ? critic : null, fcLearner, criticLearner, spectral,
                 cbd.lambda());

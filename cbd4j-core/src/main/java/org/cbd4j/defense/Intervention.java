@@ -36,11 +36,13 @@ public final class Intervention {
      *
      * @param lossB f_B's loss of every training sample (un-augmented)
      * @param confounded the classes to act on
+     * @param known findings made on this same f_B (the trigger check of stage 1's last epoch), reused
+     *     instead of searching again; may be empty
      * @param report receives the per-class figures and the decision
      * @return pattern per confounded class (key: the class number); empty when none is confounded
      */
     public static Map<String, float[]> recover(Network fB, ImageDataset train, float[] lossB, List<Integer> confounded,
-            int steps, long seed, Map<String, Object> report) {
+            Map<Integer, Finding> known, int steps, long seed, Map<String, Object> report) {
         int k = train.numClasses();
         double[] medians = FbCapture.classMedianLogLoss(lossB, train.labels(), k);
         double[] anomaly = FbCapture.anomalyIndex(medians);
@@ -53,12 +55,14 @@ public final class Intervention {
             row.put("anomaly", Math.round(anomaly[c] * 1e4) / 1e4);
             if (confounded.contains(c)) {
                 long t0 = System.nanoTime();
-                Finding f = find(fB, train, c, steps, seed);
+                boolean reused = known.containsKey(c);
+                Finding f = reused ? known.get(c) : find(fB, train, c, steps, seed);
                 patterns.put(String.valueOf(c), f.pattern());
                 row.putAll(f.figures());
                 Messages.sayf("cbd4j: class %d looks confounded (f_B median ln loss %.2f, anomaly %.2f); %s pattern"
-                        + " used: added to other classes' images it sends %.1f %% of them to the class (%.1f s)", c,
-                        medians[c], anomaly[c], f.search(), 100 * f.transfer(), (System.nanoTime() - t0) / 1e9);
+                        + " used: added to other classes' images it sends %.1f %% of them to the class (%s)", c,
+                        medians[c], anomaly[c], f.search(), 100 * f.transfer(), reused ? "found by the trigger check"
+                                : String.format(Locale.ROOT, "%.1f s", (System.nanoTime() - t0) / 1e9));
             }
             rows.add(row);
         }
@@ -95,12 +99,47 @@ public final class Intervention {
      * What the searches found for one class: the pattern the intervention uses, and whether it is
      * a trigger.
      *
-     * @param search "removal" (the removal pattern carries the class by itself) or "carry" (the
-     *     removal pattern did not, the search for one that removes and carries did, at a size
-     *     within {@link #CARRY_COST_MAX}); otherwise "removal (not a trigger)"
-     * @param figures the searches' figures, for the report
+     * @param removal the removal pattern
+     * @param removalTransfer share of other classes' images the removal pattern sends to the class
+     * @param carry the pattern that must also carry other images; null when the removal pattern
+     *     carried the class by itself
+     * @param carried share of other classes' images {@code carry} sends to the class (NaN without it)
+     * @param cost {@code carry}'s size over the removal pattern's (NaN without it)
+     * @param trigger whether the class counts as confounded
      */
-    record Finding(float[] pattern, double transfer, boolean trigger, String search, Map<String, Object> figures) {}
+    public record Finding(TriggerInversion.Pattern removal, double removalTransfer, TriggerInversion.Pattern carry,
+            double carried, double cost, boolean trigger) {
+
+        /** The pattern the intervention stamps: the carrying one when it made the class a trigger. */
+        float[] pattern() {
+            return carry != null && trigger ? carry.delta() : removal.delta();
+        }
+
+        /** Share of other images {@link #pattern} sends to the class. */
+        double transfer() {
+            return carry != null && trigger ? carried : removalTransfer;
+        }
+
+        /** Which search the used pattern came from, for the log. */
+        String search() {
+            return carry != null && trigger ? "carry" : trigger ? "removal" : "removal (not a trigger)";
+        }
+
+        /** The searches' figures, for the report. */
+        Map<String, Object> figures() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("pattern_norm", round(removal.norm()));
+            m.put("pattern_removal_rate", round(removal.success()));
+            m.put("pattern_transfer_rate", round(removalTransfer));
+            if (carry != null) {
+                m.put("carry_pattern_norm", round(carry.norm()));
+                m.put("carry_pattern_removal_rate", round(carry.success()));
+                m.put("carry_pattern_transfer_rate", round(carried));
+                m.put("carry_cost", Double.isFinite(cost) ? round(cost) : "infinite");
+            }
+            return m;
+        }
+    }
 
     /**
      * Whether what f_B relies on for class {@code c} is a trigger. First the removal pattern
@@ -116,49 +155,38 @@ public final class Intervention {
      */
     static Finding find(Network fB, ImageDataset train, int c, int steps, long seed) {
         int[] others = TriggerInversion.otherClasses(train, c, 512, seed);
-        Map<String, Object> figures = new LinkedHashMap<>();
         TriggerInversion.Pattern p = TriggerInversion.invertClass(fB, train, c, steps, 64, seed);
         double transfer = TriggerInversion.transferRate(fB, train, others, p.delta(), c);
-        figures.put("pattern_norm", round(p.norm()));
-        figures.put("pattern_removal_rate", round(p.success()));
-        figures.put("pattern_transfer_rate", round(transfer));
         if (transfer >= TRANSFER_MIN) {
-            return new Finding(p.delta(), transfer, true, "removal", figures);
+            return new Finding(p, transfer, null, Double.NaN, Double.NaN, true);
         }
         TriggerInversion.Pattern q = TriggerInversion.invertClass(fB, train, c, steps, 64, seed, true);
         double carried = TriggerInversion.transferRate(fB, train, others, q.delta(), c);
         double cost = p.norm() > 0 ? q.norm() / p.norm() : Double.POSITIVE_INFINITY;
-        figures.put("carry_pattern_norm", round(q.norm()));
-        figures.put("carry_pattern_removal_rate", round(q.success()));
-        figures.put("carry_pattern_transfer_rate", round(carried));
-        figures.put("carry_cost", Double.isFinite(cost) ? round(cost) : "infinite");
-        if (carried >= TRANSFER_MIN && cost <= CARRY_COST_MAX) {
-            return new Finding(q.delta(), carried, true, "carry", figures);
-        }
-        return new Finding(p.delta(), transfer, false, "removal (not a trigger)", figures);
+        return new Finding(p, transfer, q, carried, cost, carried >= TRANSFER_MIN && cost <= CARRY_COST_MAX);
     }
 
     /**
      * Whether class {@code c} holds a trigger ({@link #find}).
      *
      * @param log receives the class's figures
+     * @param found receives the finding under the class number, for {@link #recover} to reuse while f_B is unchanged
      */
     public static boolean carriesTrigger(Network fB, ImageDataset train, int c, int steps, long seed,
-            List<Map<String, Object>> log) {
+            List<Map<String, Object>> log, Map<Integer, Finding> found) {
         Finding f = find(fB, train, c, steps, seed);
+        found.put(c, f);
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("class", c);
         row.putAll(f.figures());
         row.put("trigger", f.trigger());
         log.add(row);
-        String carry = f.figures().containsKey("carry_cost")
-                ? String.format(Locale.ROOT, "; the pattern that also carries other images sends %.1f %% at %sx the size",
-                        100 * ((Number) f.figures().get("carry_pattern_transfer_rate")).doubleValue(),
-                        f.figures().get("carry_cost"))
-                : "";
+        String carry = f.carry() == null ? ""
+                : String.format(Locale.ROOT, "; the pattern that also carries other images sends %.1f %% at %.2fx the size",
+                        100 * f.carried(), f.cost());
         Messages.sayf("cbd4j: class %d is fitted anomalously well as a whole; its removal pattern sends %.1f %% of other "
-                + "classes' images to it%s: %s", c, 100 * ((Number) f.figures().get("pattern_transfer_rate")).doubleValue(),
-                carry, f.trigger() ? "a trigger, the class counts as confounded"
+                + "classes' images to it%s: %s", c, 100 * f.removalTransfer(), carry,
+                f.trigger() ? "a trigger, the class counts as confounded"
                         : "not a trigger (under " + Math.round(100 * TRANSFER_MIN) + " %, or the carrying pattern over "
                                 + CARRY_COST_MAX + "x), the class is left alone");
         return f.trigger();

@@ -1,13 +1,22 @@
 package org.cbd4j.defense;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.cbd4j.data.ImageDataset;
+import org.cbd4j.data.SyntheticImages;
+import org.cbd4j.data.TrainTestSplit;
+import org.cbd4j.model.Network;
 import org.junit.jupiter.api.Test;
 
 class InterventionTest {
@@ -39,6 +48,26 @@ class InterventionTest {
             for (float v : none) {
                 assertEquals(0.5f, v);
             }
+        }
+    }
+    @Test
+    void recoverUsesTheTriggerChecksFindingAndSearchesOnlyTheOtherClasses() {
+        TrainTestSplit split = SyntheticImages.split(200, 20, 5);
+        ImageDataset train = split.train();
+        try (Network net = Network.forData("f_B", "tiny-cnn", train)) {
+            float[] known = new float[train.imageSize()];
+            Arrays.fill(known, 0.123f); // no search returns a flat pattern of this value
+            TriggerInversion.Pattern removal = new TriggerInversion.Pattern(0, known, 0.123 * train.channels(), 1.0);
+            Intervention.Finding finding = new Intervention.Finding(removal, 0.5, null, Double.NaN, Double.NaN, true);
+            float[] lossB = new float[train.size()];
+            Map<String, Object> report = new LinkedHashMap<>();
+            Map<String, float[]> patterns = Intervention.recover(net, train, lossB, List.of(0, 1), Map.of(0, finding),
+                    20, 5, report);
+            assertArrayEquals(known, patterns.get("0"));
+            assertEquals(train.imageSize(), patterns.get("1").length);
+            assertFalse(Arrays.equals(known, patterns.get("1")), "class 1 had no finding and was searched");
+            Map<?, ?> row0 = (Map<?, ?>) ((List<?>) report.get("class_figures")).get(0);
+            assertEquals(0.5, ((Number) row0.get("pattern_transfer_rate")).doubleValue(), 1e-9);
         }
     }
 }
