@@ -14,7 +14,7 @@ import java.util.function.IntPredicate;
  * Decides when stage 1 has captured the confounder, from f_B's own per-sample training losses
  * (un-augmented images, after each epoch), instead of a fixed epoch count.
  *
- * <p>Three signatures of a captured trigger, any of which stops stage 1:
+ * <p>Signatures of a captured trigger, any of which stops stage 1:
  * <ul>
  *   <li>poison-label: the samples that carry the trigger are fitted orders of magnitude better
  *       than clean ones, so {@code ln(l_B)} over the whole set splits into two separate
@@ -36,6 +36,16 @@ import java.util.function.IntPredicate;
  *       samples are not fitted better than the easy clean classes, which hide them in the
  *       whole-set split (WaNet on Fashion-MNIST: whole-set D 1.5-2.2 in eight epochs, the target
  *       class's split D 2.3-3.6 with 81-100 % poisoned in its low group; docs/RESULTS.md).</li>
+ *   <li>all three at once, in one epoch ({@link #namedTwice}): the whole set splits off a
+ *       separate low minority while one class is both fitted anomalously well as a whole and
+ *       split off its own low minority. Attacks that add trigger-carrying samples with their true
+ *       labels (WaNet's noise mode, the adaptive attacks' regularisation samples) can make the
+ *       capture last one epoch: on WaNet at the comparison's budget f_B fitted the poisoned
+ *       samples in its second epoch (median ln l_B -3.06 against 0.66 for the clean ones, every
+ *       signature naming the target class) and had unlearnt them by the third (0.82 against
+ *       -0.73); waiting for a second epoch stopped it on easy clean classes later, and CBD ended
+ *       above the undefended ASR (docs/RESULTS.md). No epoch of clean Fashion-MNIST named a class
+ *       both ways (two seeds, 15 epochs).</li>
  * </ul>
  * Stage 1 runs at least {@link #CONFIRM} epochs and otherwise to its cap. On clean data a stop
  * can only come early, which costs nothing: there is nothing to capture.
@@ -153,8 +163,9 @@ public final class FbCapture {
         boolean stableSplit = !splitBefore.isEmpty();
         boolean enough = history.size() + 1 >= CONFIRM;
         boolean settled = !history.isEmpty() && settled(history.get(history.size() - 1).split(), split);
+        boolean namedTwice = lowMinority(split) && !namedTwice(confounded, splitClasses).isEmpty();
         Observation o = new Observation(epoch, split, confounded, splitClasses,
-                enough && (settled || stable || stableSplit));
+                enough && (settled || stable || stableSplit || namedTwice));
         history.add(o);
         return o;
     }
@@ -308,11 +319,29 @@ public final class FbCapture {
 
     /**
      * The classes whose own losses split off a low minority in each of the last {@link #CONFIRM}
-     * observations: the likely target classes of a poison-label attack, whose samples are all
-     * re-weighted (against the class's clean reference) from f_C's first epoch.
+     * observations, and those the last observation {@linkplain #namedTwice named both ways}: the
+     * likely target classes of a poison-label attack, whose samples are all re-weighted (against
+     * the class's clean reference) from f_C's first epoch.
      */
     public List<Integer> confirmedSplitClasses() {
-        return inEachOfTheLast(CONFIRM, Observation::splitClasses);
+        List<Integer> out = new ArrayList<>(inEachOfTheLast(CONFIRM, Observation::splitClasses));
+        if (!history.isEmpty()) {
+            Observation last = history.get(history.size() - 1);
+            namedTwice(last.confounded(), last.splitClasses()).stream().filter(c -> !out.contains(c)).forEach(out::add);
+        }
+        return out;
+    }
+
+    /**
+     * The classes one epoch names both ways: fitted anomalously well as a whole and split off a
+     * separate low minority of their own. A poison-label target class does both once f_B fits the
+     * trigger (its poisoned half pulls the median down and forms the low group); a naturally easy
+     * class is easy throughout, without a separate low group below almost every other sample.
+     */
+    static List<Integer> namedTwice(List<Integer> confounded, List<Integer> splitClasses) {
+        List<Integer> out = new ArrayList<>(confounded);
+        out.retainAll(splitClasses);
+        return out;
     }
 
     /** The classes {@code of} names in each of the last {@code epochs} observations (none before that many). */

@@ -83,6 +83,16 @@ public final class TriggerInversion {
      */
     public static Pattern invertClass(Network net, ImageDataset data, int target, int steps, int batchSize, long seed,
             boolean carry) {
+        return invertClass(net, data, target, steps, batchSize, seed, carry ? CARRY_SUCCESS : 0);
+    }
+
+    /**
+     * As above, with the share of other images the pattern must carry chosen: {@code carrySuccess}
+     * 0 is the removal search, {@link #CARRY_SUCCESS} the carry search, higher values a pattern
+     * that carries more of them (the one the intervention stamps, {@link Intervention#INTERVENTION_CARRY}).
+     */
+    public static Pattern invertClass(Network net, ImageDataset data, int target, int steps, int batchSize, long seed,
+            double carrySuccess) {
         // Only what was trainable becomes trainable again: unfreezing the whole block would make
         // BatchNorm's running statistics require gradients, and the next training step of f_B
         // (the trigger check runs inside stage 1) fails in native_batch_norm.
@@ -90,14 +100,15 @@ public final class TriggerInversion {
                 .filter(Parameter::requiresGradient).toList();
         net.block().freezeParameters(true);
         try {
-            return search(net, data, target, steps, batchSize, new Random(seed * 7919 + target), carry);
+            return search(net, data, target, steps, batchSize, new Random(seed * 7919 + target), carrySuccess);
         } finally {
             trainable.forEach(p -> p.freeze(false));
         }
     }
 
     private static Pattern search(Network net, ImageDataset data, int target, int steps, int batchSize, Random rnd,
-            boolean carry) {
+            double carrySuccess) {
+        boolean carry = carrySuccess > 0;
         int[] own = IntStream.range(0, data.size()).filter(i -> data.label(i) == target).toArray();
         int[] others = carry ? IntStream.range(0, data.size()).filter(i -> data.label(i) != target).toArray() : null;
         if (own.length == 0) {
@@ -147,7 +158,7 @@ public final class TriggerInversion {
                 }
                 if ((s + 1) % CHECK_EVERY == 0) {
                     double rate = (double) hits / seen;
-                    boolean carries = carriedOf == 0 || (double) carried / carriedOf >= CARRY_SUCCESS;
+                    boolean carries = carriedOf == 0 || (double) carried / carriedOf >= carrySuccess;
                     hits = 0;
                     seen = 0;
                     carried = 0;

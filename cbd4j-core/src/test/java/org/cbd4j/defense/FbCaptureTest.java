@@ -202,6 +202,39 @@ class FbCaptureTest {
     }
 
     /**
+     * One epoch in which the whole set splits off a separate low minority and the target class is
+     * named both ways (anomalously easy as a whole, and split off its own low group) stops stage 1
+     * at once: attacks whose trigger-carrying samples keep their true labels (WaNet's noise mode)
+     * can make f_B's capture last a single epoch. The epoch before showed the poisoned samples as
+     * label noise.
+     */
+    @Test
+    void aClassNamedBothWaysBesideAWholeSetSplitCapturesInThatEpoch() {
+        int n = 20_000;
+        int[] y = labels(n);
+        Random r = new Random(12);
+        FbCapture rule = new FbCapture(y, K);
+        for (int e = 0; e < 2; e++) {
+            float[] l = new float[n];
+            int seen = 0;
+            for (int i = 0; i < n; i++) {
+                double mean = -1 - 0.1 * y[i];
+                if (y[i] == 0) { // half poisoned; in epoch 2 the clean half is easy too, as WaNet's was
+                    mean = seen++ % 2 == 0 ? (e == 0 ? 1.5 : -12) : (e == 0 ? -1 : -5);
+                }
+                l[i] = (float) Math.exp(mean + r.nextGaussian());
+            }
+            FbCapture.Observation o = rule.observe(e, l);
+            assertEquals(e == 1, o.lowMinority(), o.toMap().toString());
+            assertEquals(e == 1 ? List.of(0) : List.of(), o.splitClasses(), o.toMap().toString());
+            assertEquals(e == 1 ? List.of(0) : List.of(), o.confounded(), o.toMap().toString());
+            assertEquals(e == 1, o.captured(), o.toMap().toString());
+        }
+        assertEquals(List.of(0), rule.confirmedSplitClasses(), "the class named both ways is the suspect class");
+        assertTrue(rule.confirmedConfounded().isEmpty(), "one epoch does not confirm a whole-class confounder");
+    }
+
+    /**
      * At a 10 % rate over 10 classes the poisoned samples are half of the target class; a split
      * whose low group is a hair over half (here 52 %) must still name it, as 48 % does.
      */
