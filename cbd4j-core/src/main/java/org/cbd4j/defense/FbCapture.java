@@ -356,19 +356,6 @@ public final class FbCapture {
         return out;
     }
 
-    /**
-     * Whether the last observation names a class, split or confounded: a capture under way that
-     * the cap may have cut short (generated data with a cap of 3: class 0 split and confounded in
-     * the third epoch only, the poisoned samples a separate 18 % of the losses).
-     */
-    public boolean lastNamesAClass() {
-        if (history.isEmpty()) {
-            return false;
-        }
-        Observation last = history.get(history.size() - 1);
-        return !last.splitClasses().isEmpty() || !last.confounded().isEmpty();
-    }
-
     /** Classes fitted anomalously well as a whole whose pattern was found not to carry the class. */
     public Set<Integer> rejected() {
         return rejected;
