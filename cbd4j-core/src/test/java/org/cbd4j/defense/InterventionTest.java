@@ -70,4 +70,21 @@ class InterventionTest {
             assertEquals(0.5, ((Number) row0.get("pattern_transfer_rate")).doubleValue(), 1e-9);
         }
     }
+    /** The intervention stamps the strongest carrying pattern found, and never a carrying pattern the check rejected. */
+    @Test
+    void aFindingStampsTheStrongPatternThenTheCarryingOneThenTheRemovalOne() {
+        TriggerInversion.Pattern removal = new TriggerInversion.Pattern(0, new float[] {1}, 1, 0.9);
+        TriggerInversion.Pattern carry = new TriggerInversion.Pattern(0, new float[] {2}, 2, 0.9);
+        TriggerInversion.Pattern strong = new TriggerInversion.Pattern(0, new float[] {3}, 3, 0.9);
+        Intervention.Finding both = new Intervention.Finding(removal, 0.01, carry, 0.6, 1.5, true, strong, 0.85);
+        assertArrayEquals(new float[] {3}, both.pattern());
+        assertEquals(0.85, both.transfer(), 1e-12);
+        assertEquals(Boolean.TRUE, both.figures().containsKey("stamp_pattern_transfer_rate"));
+        Intervention.Finding carried = new Intervention.Finding(removal, 0.01, carry, 0.6, 1.5, true);
+        assertArrayEquals(new float[] {2}, carried.pattern());
+        assertEquals(0.6, carried.transfer(), 1e-12);
+        Intervention.Finding rejected = new Intervention.Finding(removal, 0.01, carry, 0.6, 2.5, false);
+        assertArrayEquals(new float[] {1}, rejected.pattern());
+        assertEquals(0.01, rejected.transfer(), 1e-12);
+    }
 }
