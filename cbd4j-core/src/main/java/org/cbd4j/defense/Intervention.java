@@ -122,18 +122,24 @@ public final class Intervention {
          * trigger, else the removal pattern.
          */
         float[] pattern() {
-            return stamp != null ? stamp.delta() : carry != null && trigger ? carry.delta() : removal.delta();
+            return used().delta();
         }
 
         /** Share of other images {@link #pattern} sends to the class. */
         double transfer() {
-            return stamp != null ? stampCarried : carry != null && trigger ? carried : removalTransfer;
+            TriggerInversion.Pattern u = used();
+            return u == stamp ? stampCarried : u == carry ? carried : removalTransfer;
         }
 
         /** Which search the used pattern came from, for the log. */
         String search() {
-            return stamp != null ? "strong carry" : carry != null && trigger ? "carry" : trigger ? "removal"
-                    : "removal (not a trigger)";
+            TriggerInversion.Pattern u = used();
+            return u == stamp ? "strong carry" : u == carry ? "carry" : trigger ? "removal" : "removal (not a trigger)";
+        }
+
+        /** The one place that says which pattern is stamped (see {@link #pattern}). */
+        private TriggerInversion.Pattern used() {
+            return stamp != null ? stamp : carry != null && trigger ? carry : removal;
         }
 
         /** The searches' figures, for the report. */
@@ -179,7 +185,7 @@ public final class Intervention {
         double carried = TriggerInversion.transferRate(fB, train, others, q.delta(), c);
         double cost = p.norm() > 0 ? q.norm() / p.norm() : Double.POSITIVE_INFINITY;
         boolean trigger = carried >= TRANSFER_MIN && cost <= CARRY_COST_MAX;
-        if (!trigger || INTERVENTION_CARRY <= TriggerInversion.CARRY_SUCCESS) {
+        if (!trigger) {
             return new Finding(p, transfer, q, carried, cost, trigger);
         }
         TriggerInversion.Pattern strong = TriggerInversion.invertClass(fB, train, c, steps, 64, seed, INTERVENTION_CARRY);

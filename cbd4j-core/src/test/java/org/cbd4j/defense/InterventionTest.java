@@ -50,6 +50,7 @@ class InterventionTest {
             }
         }
     }
+
     @Test
     void recoverUsesTheTriggerChecksFindingAndSearchesOnlyTheOtherClasses() {
         TrainTestSplit split = SyntheticImages.split(200, 20, 5);
@@ -70,6 +71,7 @@ class InterventionTest {
             assertEquals(0.5, ((Number) row0.get("pattern_transfer_rate")).doubleValue(), 1e-9);
         }
     }
+
     /** The intervention stamps the strongest carrying pattern found, and never a carrying pattern the check rejected. */
     @Test
     void aFindingStampsTheStrongPatternThenTheCarryingOneThenTheRemovalOne() {
