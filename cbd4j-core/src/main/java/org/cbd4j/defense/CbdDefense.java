@@ -164,7 +164,10 @@ public final class CbdDefense implements Defense {
         Map<Integer, Intervention.Finding> findings = new HashMap<>();
         FbCapture capture = new FbCapture(train.labels(), train.numClasses(), !opt.triggerCheck() ? null
                 : c -> Intervention.carriesTrigger(fB, train, c, opt.inversionSteps(), cfg.seed(), triggerChecks,
-                        findings));
+                        findings),
+                !opt.triggerCheck() ? null
+                        : (c, low) -> Intervention.groupCarriesTrigger(fB, train, c, low, opt.inversionSteps(),
+                                cfg.seed(), triggerChecks));
         float[] stage1Done = {0};
         // 1 when f_B's last epoch showed a separated low minority of ln l_B (the poison-label
         // signature): then the gate applies from f_C's first epoch; 0: that epoch re-weights everyone.
@@ -237,6 +240,7 @@ public final class CbdDefense implements Defense {
         if (opt.triggerCheck()) {
             report.put("trigger_checks", triggerChecks); // empty after a resume past stage 1
             report.put("rejected_classes", List.copyOf(capture.rejected()));
+            report.put("rejected_split_classes", List.copyOf(capture.rejectedSplit()));
         }
 
         if (cfg.epochs() == 0) { // cbd audit --fc-epochs 0: detection from f_B alone

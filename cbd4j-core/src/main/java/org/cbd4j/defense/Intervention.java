@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.stream.IntStream;
 import org.cbd4j.data.ImageDataset;
 import org.cbd4j.model.Network;
 import org.cbd4j.train.Messages;
@@ -175,20 +176,32 @@ public final class Intervention {
      * is at most {@link #CARRY_COST_MAX} times the removal pattern's size.
      */
     static Finding find(Network fB, ImageDataset train, int c, int steps, long seed) {
+        int[] own = IntStream.range(0, train.size()).filter(i -> train.label(i) == c).toArray();
+        return find(fB, train, c, own, true, steps, seed);
+    }
+
+    /**
+     * As above with the removal pattern searched on {@code own}, a group of class c's images (the
+     * whole class above; the low minority of a split class in {@link #groupCarriesTrigger}), and
+     * the pattern to stamp searched only when {@code toStamp}.
+     */
+    static Finding find(Network fB, ImageDataset train, int c, int[] own, boolean toStamp, int steps, long seed) {
         int[] others = TriggerInversion.otherClasses(train, c, 512, seed);
-        TriggerInversion.Pattern p = TriggerInversion.invertClass(fB, train, c, steps, 64, seed);
+        TriggerInversion.Pattern p = TriggerInversion.invertGroup(fB, train, c, own, steps, 64, seed, 0);
         double transfer = TriggerInversion.transferRate(fB, train, others, p.delta(), c);
         if (transfer >= TRANSFER_MIN) {
             return new Finding(p, transfer, null, Double.NaN, Double.NaN, true);
         }
-        TriggerInversion.Pattern q = TriggerInversion.invertClass(fB, train, c, steps, 64, seed, true);
+        TriggerInversion.Pattern q = TriggerInversion.invertGroup(fB, train, c, own, steps, 64, seed,
+                TriggerInversion.CARRY_SUCCESS);
         double carried = TriggerInversion.transferRate(fB, train, others, q.delta(), c);
         double cost = p.norm() > 0 ? q.norm() / p.norm() : Double.POSITIVE_INFINITY;
         boolean trigger = carried >= TRANSFER_MIN && cost <= CARRY_COST_MAX;
-        if (!trigger) {
+        if (!trigger || !toStamp) {
             return new Finding(p, transfer, q, carried, cost, trigger);
         }
-        TriggerInversion.Pattern strong = TriggerInversion.invertClass(fB, train, c, steps, 64, seed, INTERVENTION_CARRY);
+        TriggerInversion.Pattern strong = TriggerInversion.invertGroup(fB, train, c, own, steps, 64, seed,
+                INTERVENTION_CARRY);
         double strongCarried = TriggerInversion.transferRate(fB, train, others, strong.delta(), c);
         return strongCarried > carried ? new Finding(p, transfer, q, carried, cost, true, strong, strongCarried)
                 : new Finding(p, transfer, q, carried, cost, true);
@@ -212,17 +225,38 @@ public final class Intervention {
             List<Map<String, Object>> log, Map<Integer, Finding> found) {
         Finding f = find(fB, train, c, steps, seed);
         found.put(c, f);
+        return logged(f, c, "class", "is fitted anomalously well as a whole", "the class counts as confounded", log);
+    }
+
+    /**
+     * Whether the low-loss minority {@code low} that class {@code c}'s own losses split off
+     * ({@link FbCapture#classesWithLowMinority}) carries a trigger: the same searches as
+     * {@link #carriesTrigger}, with the pattern removed from that minority's images only. In a
+     * poison-label target class the minority is the poisoned images, and removing the trigger
+     * sends them back to their own classes; added to other images, the same pattern carries them
+     * to c. A clean class's easy minority is its most typical images, and what makes them leave
+     * the class is an adversarial perturbation, which carries few other images to it.
+     */
+    public static boolean groupCarriesTrigger(Network fB, ImageDataset train, int c, int[] low, int steps, long seed,
+            List<Map<String, Object>> log) {
+        Finding f = find(fB, train, c, low, false, steps, seed);
+        return logged(f, c, "low minority of " + low.length, "splits off a low-loss minority of " + low.length
+                + " images", "the class counts as split", log);
+    }
+
+    private static boolean logged(Finding f, int c, String group, String what, String taken,
+            List<Map<String, Object>> log) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("class", c);
+        row.put("group", group);
         row.putAll(f.figures());
         row.put("trigger", f.trigger());
         log.add(row);
         String carry = f.carry() == null ? ""
                 : String.format(Locale.ROOT, "; the pattern that also carries other images sends %.1f %% at %.2fx the size",
                         100 * f.carried(), f.cost());
-        Messages.sayf("cbd4j: class %d is fitted anomalously well as a whole; its removal pattern sends %.1f %% of other "
-                + "classes' images to it%s: %s", c, 100 * f.removalTransfer(), carry,
-                f.trigger() ? "a trigger, the class counts as confounded"
+        Messages.sayf("cbd4j: class %d %s; its removal pattern sends %.1f %% of other classes' images to it%s: %s", c,
+                what, 100 * f.removalTransfer(), carry, f.trigger() ? "a trigger, " + taken
                         : "not a trigger (under " + Math.round(100 * TRANSFER_MIN) + " %, or the carrying pattern over "
                                 + CARRY_COST_MAX + "x), the class is left alone");
         return f.trigger();

@@ -93,6 +93,17 @@ public final class TriggerInversion {
      */
     public static Pattern invertClass(Network net, ImageDataset data, int target, int steps, int batchSize, long seed,
             double carrySuccess) {
+        int[] own = IntStream.range(0, data.size()).filter(i -> data.label(i) == target).toArray();
+        return invertGroup(net, data, target, own, steps, batchSize, seed, carrySuccess);
+    }
+
+    /**
+     * As above, removing the pattern from {@code own} only, a group of the class's images (all of
+     * them in {@link #invertClass}): the low-loss minority of a class whose losses split, which for
+     * a poison-label target class are the poisoned images.
+     */
+    public static Pattern invertGroup(Network net, ImageDataset data, int target, int[] own, int steps, int batchSize,
+            long seed, double carrySuccess) {
         // Only what was trainable becomes trainable again: unfreezing the whole block would make
         // BatchNorm's running statistics require gradients, and the next training step of f_B
         // (the trigger check runs inside stage 1) fails in native_batch_norm.
@@ -100,16 +111,15 @@ public final class TriggerInversion {
                 .filter(Parameter::requiresGradient).toList();
         net.block().freezeParameters(true);
         try {
-            return search(net, data, target, steps, batchSize, new Random(seed * 7919 + target), carrySuccess);
+            return search(net, data, target, own, steps, batchSize, new Random(seed * 7919 + target), carrySuccess);
         } finally {
             trainable.forEach(p -> p.freeze(false));
         }
     }
 
-    private static Pattern search(Network net, ImageDataset data, int target, int steps, int batchSize, Random rnd,
-            double carrySuccess) {
+    private static Pattern search(Network net, ImageDataset data, int target, int[] own, int steps, int batchSize,
+            Random rnd, double carrySuccess) {
         boolean carry = carrySuccess > 0;
-        int[] own = IntStream.range(0, data.size()).filter(i -> data.label(i) == target).toArray();
         int[] others = carry ? IntStream.range(0, data.size()).filter(i -> data.label(i) != target).toArray() : null;
         if (own.length == 0) {
             return new Pattern(target, new float[data.imageSize()], 0, 0);

@@ -328,6 +328,70 @@ class FbCaptureTest {
         assertEquals(List.of(0), rule.confirmedSplitClasses());
     }
 
+    /**
+     * Losses of {@code n} samples in which class 0's planted nine-in-twenty (the indices in
+     * {@code planted}) are fitted at ln l ~ -11, its other samples near -1 and the other classes'
+     * spread from -1.8 to -8.2: class 0 splits, the whole set does not (its low end is a slope).
+     */
+    private static float[] class0Split(Random r, int[] y, java.util.Set<Integer> planted) {
+        float[] l = new float[y.length];
+        int seen = 0;
+        for (int i = 0; i < y.length; i++) {
+            boolean low = y[i] == 0 && seen++ % 20 < 9;
+            if (low) {
+                planted.add(i);
+            }
+            l[i] = (float) Math.exp((low ? -11 : -1 - 0.8 * y[i]) + r.nextGaussian());
+        }
+        return l;
+    }
+
+    /**
+     * A class split two epochs running whose low minority carries nothing (a clean class's easy
+     * part) stops nothing, is checked once on exactly that minority, and stays rejected after a
+     * checkpoint; accepted, the same split captures as before.
+     */
+    @Test
+    void aSplitClassWhoseLowMinorityIsNoTriggerIsLeftAlone() {
+        int n = 20_000;
+        int[] y = labels(n);
+        for (boolean carries : new boolean[] {false, true}) {
+            Random r = new Random(12);
+            List<int[]> asked = new java.util.ArrayList<>();
+            FbCapture rule = new FbCapture(y, K, c -> true, (c, low) -> {
+                assertEquals(0, c);
+                asked.add(low);
+                return carries;
+            });
+            java.util.Set<Integer> planted = new java.util.TreeSet<>();
+            for (int e = 0; e < 3; e++) {
+                planted.clear();
+                FbCapture.Observation o = rule.observe(e, class0Split(r, y, planted));
+                assertEquals(carries && e >= 1, o.captured(), o.toMap().toString());
+                assertEquals(carries || e == 0 ? List.of(0) : List.of(), o.splitClasses(), o.toMap().toString());
+                if (o.captured()) {
+                    break;
+                }
+            }
+            assertEquals(1, asked.size(), "checked once, in the first epoch the split would act");
+            java.util.Set<Integer> low = new java.util.TreeSet<>();
+            for (int i : asked.get(0)) {
+                low.add(i);
+            }
+            assertEquals(planted, low, "the check sees the low minority and nothing else");
+            assertEquals(carries ? List.of(0) : List.of(), rule.confirmedSplitClasses());
+            assertEquals(carries ? java.util.Set.of() : java.util.Set.of(0), rule.rejectedSplit());
+            if (!carries) {
+                FbCapture resumed = new FbCapture(y, K, c -> true, (c, lowGroup) -> {
+                    throw new AssertionError("a restored rejection is not checked again");
+                });
+                resumed.restore(rule.flags());
+                assertEquals(java.util.Set.of(0), resumed.rejectedSplit());
+                assertFalse(resumed.observe(3, class0Split(r, y, planted)).splitClasses().contains(0));
+            }
+        }
+    }
+
     @Test
     void cleanClassesWithAnEasyMajorityAreNotNamedAsSplit() {
         // An easy majority and a hard minority (shirts among T-shirts): the split runs the other way.
