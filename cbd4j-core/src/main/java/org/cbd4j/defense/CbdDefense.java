@@ -83,8 +83,8 @@ public final class CbdDefense implements Defense {
             + "last epoch (default: nothing captured, nothing re-weighted)");
 
     static final Option<Boolean> NO_TRIGGER_CHECK = Option.flag("no-trigger-check", "ablation: take every class f_B fits "
-            + "anomalously well as a whole as confounded, without checking that the pattern recovered for it carries the "
-            + "class on other classes' images");
+            + "anomalously well as a whole as confounded, and every class whose losses split off a low minority as split, "
+            + "without checking that the pattern recovered for it carries the class on other classes' images");
 
     /** Registry entry. */
     public static final Method<Defense> METHOD = new Method<>("cbd",

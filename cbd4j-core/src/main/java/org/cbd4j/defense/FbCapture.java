@@ -35,7 +35,10 @@ import java.util.function.IntPredicate;
  *       other way, if at all: an easy majority and a hard minority. This catches triggers whose
  *       samples are not fitted better than the easy clean classes, which hide them in the
  *       whole-set split (WaNet on Fashion-MNIST: whole-set D 1.5-2.2 in eight epochs, the target
- *       class's split D 2.3-3.6 with 81-100 % poisoned in its low group; docs/RESULTS.md).</li>
+ *       class's split D 2.3-3.6 with 81-100 % poisoned in its low group; docs/RESULTS.md). With
+ *       a {@link GroupCheck} the low minority must carry a trigger before the split counts: a
+ *       clean class can have an easy minority of the same shape (sandals, sneakers beside the
+ *       adaptive attacks).</li>
  *   <li>all three at once, in one epoch ({@link #namedTwice}): the whole set splits off a
  *       separate low minority while one class is both fitted anomalously well as a whole and
  *       split off its own low minority. Attacks that add trigger-carrying samples with their true

@@ -177,15 +177,17 @@ public final class Intervention {
      */
     static Finding find(Network fB, ImageDataset train, int c, int steps, long seed) {
         int[] own = IntStream.range(0, train.size()).filter(i -> train.label(i) == c).toArray();
-        return find(fB, train, c, own, true, steps, seed);
+        return find(fB, train, c, own, CARRY_COST_MAX, true, steps, seed);
     }
 
     /**
      * As above with the removal pattern searched on {@code own}, a group of class c's images (the
-     * whole class above; the low minority of a split class in {@link #groupCarriesTrigger}), and
-     * the pattern to stamp searched only when {@code toStamp}.
+     * whole class above; the low minority of a split class in {@link #groupCarriesTrigger}), the
+     * carrying pattern's size bound {@code costMax}, and the pattern to stamp searched only when
+     * {@code toStamp}.
      */
-    static Finding find(Network fB, ImageDataset train, int c, int[] own, boolean toStamp, int steps, long seed) {
+    static Finding find(Network fB, ImageDataset train, int c, int[] own, double costMax, boolean toStamp, int steps,
+            long seed) {
         int[] others = TriggerInversion.otherClasses(train, c, 512, seed);
         TriggerInversion.Pattern p = TriggerInversion.invertGroup(fB, train, c, own, steps, 64, seed, 0);
         double transfer = TriggerInversion.transferRate(fB, train, others, p.delta(), c);
@@ -196,7 +198,7 @@ public final class Intervention {
                 TriggerInversion.CARRY_SUCCESS);
         double carried = TriggerInversion.transferRate(fB, train, others, q.delta(), c);
         double cost = p.norm() > 0 ? q.norm() / p.norm() : Double.POSITIVE_INFINITY;
-        boolean trigger = carried >= TRANSFER_MIN && cost <= CARRY_COST_MAX;
+        boolean trigger = carried >= TRANSFER_MIN && cost <= costMax;
         if (!trigger || !toStamp) {
             return new Finding(p, transfer, q, carried, cost, trigger);
         }
@@ -225,7 +227,8 @@ public final class Intervention {
             List<Map<String, Object>> log, Map<Integer, Finding> found) {
         Finding f = find(fB, train, c, steps, seed);
         found.put(c, f);
-        return logged(f, c, "class", "is fitted anomalously well as a whole", "the class counts as confounded", log);
+        return logged(f, c, "class", "is fitted anomalously well as a whole", "the class counts as confounded",
+                CARRY_COST_MAX, log);
     }
 
     /**
@@ -239,12 +242,22 @@ public final class Intervention {
      */
     public static boolean groupCarriesTrigger(Network fB, ImageDataset train, int c, int[] low, int steps, long seed,
             List<Map<String, Object>> log) {
-        Finding f = find(fB, train, c, low, false, steps, seed);
+        Finding f = find(fB, train, c, low, GROUP_CARRY_COST_MAX, false, steps, seed);
         return logged(f, c, "low minority of " + low.length, "splits off a low-loss minority of " + low.length
-                + " images", "the class counts as split", log);
+                + " images", "the class counts as split", GROUP_CARRY_COST_MAX, log);
     }
 
-    private static boolean logged(Finding f, int c, String group, String what, String taken,
+    /**
+     * {@link #CARRY_COST_MAX} for a low minority. Measured at the comparison's budget (docs/RESULTS.md,
+     * thirteenth session): the poisoned minorities whose removal pattern did not carry by itself
+     * needed 1.27x (trojan), 1.80x (blend, seed 1) and, on the full training set, 2.09x (WaNet, seed
+     * 0: rejected at the whole-class bound of 1.8, stage 1 then ran to its cap without a capture);
+     * the easy minorities of clean classes beside the adaptive attacks 3.6-8.8x. The bound sits in
+     * that gap.
+     */
+    static final double GROUP_CARRY_COST_MAX = 2.5;
+
+    private static boolean logged(Finding f, int c, String group, String what, String taken, double costMax,
             List<Map<String, Object>> log) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("class", c);
@@ -258,7 +271,7 @@ public final class Intervention {
         Messages.sayf("cbd4j: class %d %s; its removal pattern sends %.1f %% of other classes' images to it%s: %s", c,
                 what, 100 * f.removalTransfer(), carry, f.trigger() ? "a trigger, " + taken
                         : "not a trigger (under " + Math.round(100 * TRANSFER_MIN) + " %, or the carrying pattern over "
-                                + CARRY_COST_MAX + "x), the class is left alone");
+                                + costMax + "x), the class is left alone");
         return f.trigger();
     }
 
