@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.IValue;
 import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.pytorch.jni.JniUtils;
 import java.io.ByteArrayInputStream;
@@ -29,7 +30,7 @@ import java.util.zip.ZipOutputStream;
  * binary file ships with cbd4j and no Python is needed to make one. The module is loaded once per
  * device and process; it holds no parameters, so concurrent calls are safe.
  */
-final class TorchScriptFunction {
+public final class TorchScriptFunction {
 
     private final String className;
     private final String code;
@@ -40,7 +41,7 @@ final class TorchScriptFunction {
      * @param forwardBody the typed {@code forward} definition (its {@code def} line and body,
      *     indented by two spaces as a method of the class)
      */
-    TorchScriptFunction(String className, String forwardBody) {
+    public TorchScriptFunction(String className, String forwardBody) {
         this.className = className;
         this.code = "class " + className + "(Module):\n"
                 + "  __parameters__ = []\n"
@@ -55,6 +56,15 @@ final class TorchScriptFunction {
      */
     NDList call(NDList inputs, boolean training) {
         return IValueUtils.forward(module(inputs.get(0).getDevice()), inputs, training);
+    }
+
+    /**
+     * Runs {@code forward} on TorchScript values (lists, numbers) on {@code device}, without
+     * recording a graph, for a function that works in place and returns nothing of use; its
+     * result is released.
+     */
+    public void run(Device device, IValue... args) {
+        module(device).forward(args).close();
     }
 
     private PtSymbolBlock module(Device device) {

@@ -49,6 +49,10 @@ public final class Learner {
         if (trainable.isEmpty()) {
             return;
         }
+        if (optimizer instanceof NesterovSgd sgd) {
+            sgd.updateAll(keys, trainable.stream().map(Parameter::getArray).toList());
+            return;
+        }
         // getGradient() wraps the native grad in a new handle owned by the weight's manager; one
         // scope per step frees those handles and the update's temporaries (one scope per
         // parameter cost about 10 % of WRN-16-1 throughput in manager bookkeeping).
