@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
 import java.util.Random;
 import java.util.function.UnaryOperator;
@@ -56,8 +57,15 @@ public final class SupervisedTraining {
                     NDArray x = cfg.augmentation().apply(Batches.images(bm, data, order, from, to), aug);
                     NDArray y = Batches.labels(bm, labels, order, from, to);
                     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                        NDArray logits = net.forward(new NDList(x), true).get(0);
-                        NDArray l = Losses.perSampleCrossEntropy(logits, y).mean();
+                        NDArray l;
+                        // The forward's intermediates are released before the backward pass: autograd
+                        // holds the ones it needs, and Java handles kept to the end of the step would keep
+                        // every activation alive through the backward (PyTorch in Python frees them).
+                        try (NDScope forward = new NDScope()) {
+                            NDArray logits = net.forward(new NDList(x), true).get(0);
+                            l = Losses.perSampleCrossEntropy(logits, y).mean();
+                            NDScope.unregister(l);
+                        }
                         losses.add(l, b, to - from);
                         gc.backward(objective.apply(l));
                     }
