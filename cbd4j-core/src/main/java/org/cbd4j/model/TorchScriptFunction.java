@@ -52,10 +52,13 @@ public final class TorchScriptFunction {
 
     /**
      * Runs {@code forward} on {@code inputs} (on the first input's device; outputs join its
-     * manager), recording the graph when {@code training} and not otherwise, as DJL's own blocks do.
+     * manager), recording the graph when {@code training} or when a gradient collector is open,
+     * as DJL's own operators do: the trigger inversion differentiates through f_B in inference
+     * mode. (Run as inference, the call yields PyTorch inference tensors, which autograd refuses
+     * to save for the backward pass.)
      */
     NDList call(NDList inputs, boolean training) {
-        return IValueUtils.forward(module(inputs.get(0).getDevice()), inputs, training);
+        return IValueUtils.forward(module(inputs.get(0).getDevice()), inputs, training || JniUtils.isGradMode());
     }
 
     /**

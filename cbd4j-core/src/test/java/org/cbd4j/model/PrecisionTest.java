@@ -121,6 +121,27 @@ class PrecisionTest {
         return out;
     }
 
+    /**
+     * The trigger check and the intervention search an input pattern through f_B in inference mode
+     * inside a gradient collector: the bf16 convolution must record its graph there as DJL's own
+     * operators do (it did not, and `cbd quickstart --precision bf16` stopped in stage 1 with
+     * "element 0 of tensors does not require grad").
+     */
+    @Test
+    void anInputGradientFlowsThroughABf16NetworkInInferenceMode() {
+        Precision.use(Precision.BF16);
+        try (Network net = Network.create("t", "small-cnn", 10, 1, 28, 28)) {
+            NDArray x = net.manager().randomUniform(0f, 1f, new Shape(4, 1, 28, 28));
+            x.setRequiresGradient(true);
+            // Outside a collector no graph is recorded (evaluation stays as fast as before).
+            assertTrue(!ai.djl.pytorch.jni.JniUtils.isGradMode(), "grad mode is on outside a collector");
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                gc.backward(net.forward(new ai.djl.ndarray.NDList(x), false).get(0).sum());
+            }
+            assertTrue(x.getGradient().abs().sum().getFloat() > 0f, "the input's gradient is zero");
+        }
+    }
+
     @Test
     void aNetworkTrainsInBf16AsInFp32ToBfloat16Rounding() {
         for (String[] model : new String[][] {{"small-cnn", "1"}, {"wrn-16-1", "3"}}) {
