@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.IntPredicate;
+import java.util.stream.IntStream;
 
 /**
  * Decides when stage 1 has captured the confounder, from f_B's own per-sample training losses
@@ -254,10 +255,10 @@ public final class FbCapture {
 
     /** Dataset indices of class c's samples in the low group of the split of the class's own {@code ln(l_B)}. */
     static int[] lowGroup(double[] logLoss, int[] labels, int c) {
-        int[] idx = java.util.stream.IntStream.range(0, labels.length).filter(i -> labels[i] == c).toArray();
+        int[] idx = IntStream.range(0, labels.length).filter(i -> labels[i] == c).toArray();
         double[] own = Arrays.stream(idx).mapToDouble(i -> logLoss[i]).toArray();
         boolean[] high = Bimodal.highGroup(own, Bimodal.split(own));
-        return java.util.stream.IntStream.range(0, idx.length).filter(k -> !high[k]).map(k -> idx[k]).toArray();
+        return IntStream.range(0, idx.length).filter(k -> !high[k]).map(k -> idx[k]).toArray();
     }
 
     /**

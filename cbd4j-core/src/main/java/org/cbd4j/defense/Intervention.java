@@ -9,7 +9,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.stream.IntStream;
 import org.cbd4j.data.ImageDataset;
 import org.cbd4j.model.Network;
 import org.cbd4j.train.Messages;
@@ -176,8 +175,7 @@ public final class Intervention {
      * is at most {@link #CARRY_COST_MAX} times the removal pattern's size.
      */
     static Finding find(Network fB, ImageDataset train, int c, int steps, long seed) {
-        int[] own = IntStream.range(0, train.size()).filter(i -> train.label(i) == c).toArray();
-        return find(fB, train, c, own, CARRY_COST_MAX, true, steps, seed);
+        return find(fB, train, c, TriggerInversion.classImages(train, c), CARRY_COST_MAX, true, steps, seed);
     }
 
     /**

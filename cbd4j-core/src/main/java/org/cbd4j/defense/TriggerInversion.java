@@ -93,8 +93,12 @@ public final class TriggerInversion {
      */
     public static Pattern invertClass(Network net, ImageDataset data, int target, int steps, int batchSize, long seed,
             double carrySuccess) {
-        int[] own = IntStream.range(0, data.size()).filter(i -> data.label(i) == target).toArray();
-        return invertGroup(net, data, target, own, steps, batchSize, seed, carrySuccess);
+        return invertGroup(net, data, target, classImages(data, target), steps, batchSize, seed, carrySuccess);
+    }
+
+    /** Indices of the images labelled {@code c}: the group {@link #invertClass} removes the pattern from. */
+    static int[] classImages(ImageDataset data, int c) {
+        return IntStream.range(0, data.size()).filter(i -> data.label(i) == c).toArray();
     }
 
     /**
