@@ -168,6 +168,10 @@ public final class CbdDefense implements Defense {
                 !opt.triggerCheck() ? null
                         : (c, low) -> Intervention.groupCarriesTrigger(fB, train, c, low, opt.inversionSteps(),
                                 cfg.seed(), triggerChecks));
+        if (opt.triggerCheck()) {
+            capture.withTailCheck((c, tail) -> Intervention.tailCarriesTrigger(fB, train, c,
+                    tail, opt.inversionSteps(), cfg.seed(), triggerChecks));
+        }
         float[] stage1Done = {0};
         // 1 when f_B's last epoch showed a separated low minority of ln l_B (the poison-label
         // signature): then the gate applies from f_C's first epoch; 0: that epoch re-weights everyone.
@@ -220,7 +224,9 @@ public final class CbdDefense implements Defense {
             gateOn[0] = o.lowMinority() || !capture.confirmedSplitClasses().isEmpty() ? 1 : 0;
             ctx.checkpointer().save("f_B", e + 1, state);
         }
-        boolean captured = stage1Done[0] > 0; // restored on resume, unlike the observations' flags
+        // restored on resume, unlike the observations' flags; a class found by its tail is a capture
+        // though stage 1 ran on (FbCapture.withTailCheck)
+        boolean captured = stage1Done[0] > 0 || !capture.verifiedTail().isEmpty();
         if (cbd.autoFbEpochs()) {
             int epochs = capture.history().size();
             report.put("fb_epochs_rule", "auto: stop when ln(l_B) splits into separate populations (Ashman's D > 2) "
@@ -228,8 +234,10 @@ public final class CbdDefense implements Defense {
                     + FbCapture.SETTLED_RATIO + "x, or when the same class's median ln(l_B) is more than "
                     + FbCapture.ANOMALY + " scaled MADs below the median class in " + FbCapture.CONFIRM
                     + " consecutive epochs, or when the same class's own ln(l_B) splits off a separate low minority "
-                    + "in " + FbCapture.CONFIRM + " consecutive epochs; at least " + FbCapture.CONFIRM
-                    + " epochs, at most " + fbMax);
+                    + "in " + FbCapture.CONFIRM + " consecutive epochs (with the trigger check: when its minority "
+                    + "carries a trigger); at least " + FbCapture.CONFIRM + " epochs, at most " + fbMax
+                    + "; a class whose lowest-loss " + Math.round(100 * LowTail.SHARE) + " % carries a trigger "
+                    + "counts as split and captured, and stage 1 then runs to the cap");
             report.put("fb_epochs", epochs);
             report.put("fb_captured", captured);
             report.put("fb_checks", capture.history().stream().map(FbCapture.Observation::toMap).toList());

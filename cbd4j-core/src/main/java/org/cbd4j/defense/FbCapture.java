@@ -78,6 +78,8 @@ public final class FbCapture {
     private final Set<Integer> rejected = new TreeSet<>();
     private final Set<Integer> verifiedSplit = new TreeSet<>();
     private final Set<Integer> rejectedSplit = new TreeSet<>();
+    private final Set<Integer> verifiedTail = new TreeSet<>();
+    private GroupCheck tailCarriesTrigger;
 
     /** Whether the low-loss minority a class's losses split off carries a trigger in the current f_B. */
     @FunctionalInterface
@@ -132,6 +134,19 @@ public final class FbCapture {
         this.numClasses = numClasses;
         this.carriesTrigger = carriesTrigger;
         this.lowGroupCarriesTrigger = lowGroupCarriesTrigger;
+    }
+
+    /**
+     * Also checks, each epoch from the {@link #CONFIRM}th on in which no other rule stopped stage 1,
+     * every other class's lowest-loss tail ({@link LowTail}); a class whose tail carries a trigger
+     * stops stage 1 and is named as a split class is. Catches poison-label attacks at low rates,
+     * whose poisoned images are too few to split their class.
+     *
+     * @return this
+     */
+    public FbCapture withTailCheck(GroupCheck tailCarriesTrigger) {
+        this.tailCarriesTrigger = tailCarriesTrigger;
+        return this;
     }
 
     /**
@@ -212,8 +227,24 @@ public final class FbCapture {
         boolean stableSplit = !splitBefore.isEmpty();
         boolean settled = !history.isEmpty() && settled(history.get(history.size() - 1).split(), split);
         boolean namedTwice = lowMinority(split) && !namedTwice(confounded, splitClasses).isEmpty();
-        Observation o = new Observation(epoch, split, confounded, splitClasses,
-                enough && (settled || stable || stableSplit || namedTwice));
+        boolean captured = enough && (settled || stable || stableSplit || namedTwice);
+        // Found by its tail, a class does not stop stage 1: f_B trains on to its cap, because when the
+        // tail first carries a trigger f_B can still fit the class's clean samples about as well as
+        // its poisoned ones (blend at rate 0.01, f_B's second epoch: median ln l_B -3.78 against
+        // -4.41), and weights from that f_B starve the class; from the fifth epoch on 87-93 % of the
+        // poisoned samples lay 2 nats below the clean median (docs/RESULTS.md).
+        if (!captured && enough && tailCarriesTrigger != null && verifiedTail.isEmpty()) {
+            Set<Integer> skip = new TreeSet<>(splitClasses);
+            skip.addAll(confounded);
+            int[][] tails = LowTail.tails(v, labels, numClasses, skip);
+            for (int c = 0; c < numClasses && verifiedTail.isEmpty(); c++) {
+                if (tails[c] != null && tailCarriesTrigger.test(c, tails[c])) {
+                    verifiedTail.add(c);
+                    splitClasses.add(c);
+                }
+            }
+        }
+        Observation o = new Observation(epoch, split, confounded, splitClasses, captured);
         history.add(o);
         return o;
     }
@@ -391,6 +422,7 @@ public final class FbCapture {
      */
     public List<Integer> confirmedSplitClasses() {
         List<Integer> out = new ArrayList<>(inEachOfTheLast(CONFIRM, Observation::splitClasses));
+        verifiedTail.stream().filter(c -> !out.contains(c)).forEach(out::add);
         if (!history.isEmpty()) {
             Observation last = history.get(history.size() - 1);
             namedTwice(last.confounded(), last.splitClasses()).stream().filter(c -> !out.contains(c)).forEach(out::add);
@@ -432,6 +464,11 @@ public final class FbCapture {
         return rejectedSplit;
     }
 
+    /** Classes whose lowest-loss tail carried a trigger ({@link #withTailCheck}). */
+    public Set<Integer> verifiedTail() {
+        return verifiedTail;
+    }
+
     /** Every observation so far. */
     public List<Observation> history() {
         return history;
@@ -440,8 +477,8 @@ public final class FbCapture {
     /**
      * Restores the per-epoch class findings of a resumed run: per class, bit 1 = confounded, 2 = low
      * minority within the class, 4 = checked and rejected, 8 = checked and kept, 16 and 32 the same
-     * for the low minority's check (checkpoints older than the class split hold only 1, older than
-     * the checks no 4, 8, 16 or 32).
+     * for the low minority's check, 64 a tail that carried a trigger (checkpoints older than the
+     * class split hold only 1, older than the checks no 4 to 64).
      */
     public void restore(float[] classFlags) {
         history.clear();
@@ -449,6 +486,7 @@ public final class FbCapture {
         rejected.clear();
         verifiedSplit.clear();
         rejectedSplit.clear();
+        verifiedTail.clear();
         for (int e = 0; e < classFlags.length / Math.max(1, numClasses); e++) {
             List<Integer> conf = new ArrayList<>();
             List<Integer> split = new ArrayList<>();
@@ -471,6 +509,9 @@ public final class FbCapture {
                 }
                 if ((bits & 32) != 0) {
                     verifiedSplit.add(c);
+                }
+                if ((bits & 64) != 0) {
+                    verifiedTail.add(c);
                 }
             }
             history.add(new Observation(e, new Bimodal.Split(Double.NaN, 0, 0, Double.NaN, Double.NaN, 0), conf, split,
@@ -495,6 +536,7 @@ public final class FbCapture {
             verified.forEach(c -> f[last + c] += 8f);
             rejectedSplit.forEach(c -> f[last + c] += 16f);
             verifiedSplit.forEach(c -> f[last + c] += 32f);
+            verifiedTail.forEach(c -> f[last + c] += 64f);
         }
         return f;
     }

@@ -181,7 +181,7 @@ public final class Intervention {
     /**
      * As above with the removal pattern searched on {@code own}, a group of class c's images (the
      * whole class above; the low minority of a split class in {@link #groupCarriesTrigger}), the
-     * carrying pattern's size bound {@code costMax}, and the pattern to stamp searched only when
+     * carrying pattern's size bound {@code costMax} (0: no carrying search), and the pattern to stamp searched only when
      * {@code toStamp}.
      */
     static Finding find(Network fB, ImageDataset train, int c, int[] own, double costMax, boolean toStamp, int steps,
@@ -189,8 +189,8 @@ public final class Intervention {
         int[] others = TriggerInversion.otherClasses(train, c, 512, seed);
         TriggerInversion.Pattern p = TriggerInversion.invertGroup(fB, train, c, own, steps, 64, seed, 0);
         double transfer = TriggerInversion.transferRate(fB, train, others, p.delta(), c);
-        if (transfer >= TRANSFER_MIN) {
-            return new Finding(p, transfer, null, Double.NaN, Double.NaN, true);
+        if (transfer >= TRANSFER_MIN || costMax <= 0) { // costMax 0: the removal pattern decides alone
+            return new Finding(p, transfer, null, Double.NaN, Double.NaN, transfer >= TRANSFER_MIN);
         }
         TriggerInversion.Pattern q = TriggerInversion.invertGroup(fB, train, c, own, steps, 64, seed,
                 TriggerInversion.CARRY_SUCCESS);
@@ -246,6 +246,20 @@ public final class Intervention {
     }
 
     /**
+     * Whether the lowest-loss tail {@code tail} of class {@code c} ({@link LowTail}) carries a
+     * trigger: its removal pattern, searched on the tail's images, must send at least
+     * {@link #TRANSFER_MIN} of other classes' images to c by itself. No carrying search: a clean
+     * class's tail is what that search turns into a pattern of the class (sandals on blend at rate
+     * 0.01: 1.7-2.1x the removal pattern's size, under the minority's bound; docs/RESULTS.md).
+     */
+    public static boolean tailCarriesTrigger(Network fB, ImageDataset train, int c, int[] tail, int steps, long seed,
+            List<Map<String, Object>> log) {
+        Finding f = find(fB, train, c, tail, 0, false, steps, seed);
+        return logged(f, c, "lowest-loss tail of " + tail.length, "has a lowest-loss tail of " + tail.length + " images",
+                "the class counts as split (stage 1 runs to its cap)", 0, log);
+    }
+
+    /**
      * {@link #CARRY_COST_MAX} for a low minority. Measured at the comparison's budget (docs/RESULTS.md,
      * thirteenth session): the poisoned minorities whose removal pattern did not carry by itself
      * needed 1.27x (trojan), 1.80x (blend, seed 1) and, on the full training set, 2.09x (WaNet, seed
@@ -268,8 +282,9 @@ public final class Intervention {
                         100 * f.carried(), f.cost());
         Messages.sayf("cbd4j: class %d %s; its removal pattern sends %.1f %% of other classes' images to it%s: %s", c,
                 what, 100 * f.removalTransfer(), carry, f.trigger() ? "a trigger, " + taken
-                        : "not a trigger (under " + Math.round(100 * TRANSFER_MIN) + " %, or the carrying pattern over "
-                                + costMax + "x), the class is left alone");
+                        : "not a trigger (under " + Math.round(100 * TRANSFER_MIN) + " %"
+                                + (costMax > 0 ? ", or the carrying pattern over " + costMax + "x" : "")
+                                + "), the class is left alone");
         return f.trigger();
     }
 
