@@ -169,8 +169,8 @@ public final class CbdDefense implements Defense {
                         : (c, low) -> Intervention.groupCarriesTrigger(fB, train, c, low, opt.inversionSteps(),
                                 cfg.seed(), triggerChecks));
         if (opt.triggerCheck()) {
-            capture.withTailCheck((c, tail) -> Intervention.tailCarriesTrigger(fB, train, c,
-                    tail, opt.inversionSteps(), cfg.seed(), triggerChecks));
+            capture.withTailCheck((c, tail) -> Intervention.tailTransfer(fB, train, c, tail, opt.inversionSteps(),
+                    cfg.seed(), triggerChecks));
         }
         float[] stage1Done = {0};
         // 1 when f_B's last epoch showed a separated low minority of ln l_B (the poison-label
@@ -236,8 +236,10 @@ public final class CbdDefense implements Defense {
                     + " consecutive epochs, or when the same class's own ln(l_B) splits off a separate low minority "
                     + "in " + FbCapture.CONFIRM + " consecutive epochs (with the trigger check: when its minority "
                     + "carries a trigger); at least " + FbCapture.CONFIRM + " epochs, at most " + fbMax
-                    + "; a class whose lowest-loss " + Math.round(100 * LowTail.SHARE) + " % carries a trigger "
-                    + "counts as split and captured, and stage 1 then runs to the cap");
+                    + "; a class whose lowest-loss " + Math.round(100 * LowTail.SHARE) + " %'s removal pattern sends "
+                    + "at least " + Math.round(100 * Intervention.TRANSFER_MIN) + " % of other images to it and "
+                    + LowTail.LEAD + "x as many as any other class's tail counts as split and captured, and stage 1 "
+                    + "then runs to the cap");
             report.put("fb_epochs", epochs);
             report.put("fb_captured", captured);
             report.put("fb_checks", capture.history().stream().map(FbCapture.Observation::toMap).toList());

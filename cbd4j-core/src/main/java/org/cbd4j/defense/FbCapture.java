@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.IntPredicate;
@@ -79,7 +80,7 @@ public final class FbCapture {
     private final Set<Integer> verifiedSplit = new TreeSet<>();
     private final Set<Integer> rejectedSplit = new TreeSet<>();
     private final Set<Integer> verifiedTail = new TreeSet<>();
-    private GroupCheck tailCarriesTrigger;
+    private TailTransfer tailTransfer;
 
     /** Whether the low-loss minority a class's losses split off carries a trigger in the current f_B. */
     @FunctionalInterface
@@ -89,6 +90,17 @@ public final class FbCapture {
          * @param low dataset indices of the class's low group
          */
         boolean test(int c, int[] low);
+    }
+
+    /** How far a class's lowest-loss tail's removal pattern carries other images to it in the current f_B. */
+    @FunctionalInterface
+    public interface TailTransfer {
+        /**
+         * @param c the class
+         * @param tail dataset indices of the class's tail ({@link LowTail})
+         * @return the share of other classes' images the pattern sends to c
+         */
+        double rate(int c, int[] tail);
     }
 
     /** A rule for a training set with these labels that takes every anomalously easy class at its word. */
@@ -137,15 +149,16 @@ public final class FbCapture {
     }
 
     /**
-     * Also checks, each epoch from the {@link #CONFIRM}th on in which no other rule stopped stage 1,
-     * every other class's lowest-loss tail ({@link LowTail}); a class whose tail carries a trigger
-     * stops stage 1 and is named as a split class is. Catches poison-label attacks at low rates,
+     * Also measures, each epoch from the {@link #CONFIRM}th on in which no other rule stopped stage
+     * 1, how far every other class's lowest-loss tail carries other images to it ({@link LowTail});
+     * a class whose tail stands out ({@link LowTail#standsOut}) counts as a confirmed split class
+     * and as a capture, and stage 1 runs on to its cap. Catches poison-label attacks at low rates,
      * whose poisoned images are too few to split their class.
      *
      * @return this
      */
-    public FbCapture withTailCheck(GroupCheck tailCarriesTrigger) {
-        this.tailCarriesTrigger = tailCarriesTrigger;
+    public FbCapture withTailCheck(TailTransfer tailTransfer) {
+        this.tailTransfer = tailTransfer;
         return this;
     }
 
@@ -159,7 +172,13 @@ public final class FbCapture {
      * @param captured whether stage 1 stops after this epoch
      */
     public record Observation(int epoch, Bimodal.Split split, List<Integer> confounded, List<Integer> splitClasses,
-            boolean captured) {
+            boolean captured, Map<Integer, Double> tailTransfer) {
+
+        /** An observation without tail measurements. */
+        public Observation(int epoch, Bimodal.Split split, List<Integer> confounded, List<Integer> splitClasses,
+                boolean captured) {
+            this(epoch, split, confounded, splitClasses, captured, Map.of());
+        }
 
         /** Whether the whole-set split shows a separate low group under half of the data. */
         public boolean lowMinority() {
@@ -179,6 +198,11 @@ public final class FbCapture {
             m.put("confounded_classes", confounded);
             m.put("classes_with_low_minority", splitClasses);
             m.put("captured", captured);
+            if (!tailTransfer.isEmpty()) {
+                Map<String, Double> t = new LinkedHashMap<>();
+                tailTransfer.forEach((c, r) -> t.put(String.valueOf(c), round(r)));
+                m.put("tail_transfer", t);
+            }
             return m;
         }
 
@@ -229,22 +253,27 @@ public final class FbCapture {
         boolean namedTwice = lowMinority(split) && !namedTwice(confounded, splitClasses).isEmpty();
         boolean captured = enough && (settled || stable || stableSplit || namedTwice);
         // Found by its tail, a class does not stop stage 1: f_B trains on to its cap, because when the
-        // tail first carries a trigger f_B can still fit the class's clean samples about as well as
-        // its poisoned ones (blend at rate 0.01, f_B's second epoch: median ln l_B -3.78 against
-        // -4.41), and weights from that f_B starve the class; from the fifth epoch on 87-93 % of the
+        // tail first stood out f_B could still fit the class's clean samples about as well as its
+        // poisoned ones (blend at rate 0.01, f_B's second epoch: median ln l_B -3.78 against -4.41),
+        // and weights from that f_B starved the class; from the fifth epoch on 87-93 % of the
         // poisoned samples lay 2 nats below the clean median (docs/RESULTS.md).
-        if (!captured && enough && tailCarriesTrigger != null && verifiedTail.isEmpty()) {
+        Map<Integer, Double> tailRates = new TreeMap<>();
+        if (!captured && enough && tailTransfer != null && verifiedTail.isEmpty()) {
             Set<Integer> skip = new TreeSet<>(splitClasses);
             skip.addAll(confounded);
             int[][] tails = LowTail.tails(v, labels, numClasses, skip);
-            for (int c = 0; c < numClasses && verifiedTail.isEmpty(); c++) {
-                if (tails[c] != null && tailCarriesTrigger.test(c, tails[c])) {
-                    verifiedTail.add(c);
-                    splitClasses.add(c);
+            for (int c = 0; c < numClasses; c++) {
+                if (tails[c] != null) {
+                    tailRates.put(c, tailTransfer.rate(c, tails[c]));
                 }
             }
+            Integer c = LowTail.standsOut(tailRates);
+            if (c != null) {
+                verifiedTail.add(c);
+                splitClasses.add(c);
+            }
         }
-        Observation o = new Observation(epoch, split, confounded, splitClasses, captured);
+        Observation o = new Observation(epoch, split, confounded, splitClasses, captured, tailRates);
         history.add(o);
         return o;
     }

@@ -246,17 +246,25 @@ public final class Intervention {
     }
 
     /**
-     * Whether the lowest-loss tail {@code tail} of class {@code c} ({@link LowTail}) carries a
-     * trigger: its removal pattern, searched on the tail's images, must send at least
-     * {@link #TRANSFER_MIN} of other classes' images to c by itself. No carrying search: a clean
-     * class's tail is what that search turns into a pattern of the class (sandals on blend at rate
-     * 0.01: 1.7-2.1x the removal pattern's size, under the minority's bound; docs/RESULTS.md).
+     * The share of other classes' images that the removal pattern of the lowest-loss tail
+     * {@code tail} of class {@code c} ({@link LowTail}), searched on the tail's images, sends to c
+     * by itself. No carrying search: a clean class's tail is what that search turns into a
+     * pattern of the class (sandals on blend at rate 0.01: 1.7-2.1x the removal pattern's size,
+     * under the minority's bound; docs/RESULTS.md).
+     *
+     * @param log receives the class's figures
      */
-    public static boolean tailCarriesTrigger(Network fB, ImageDataset train, int c, int[] tail, int steps, long seed,
+    public static double tailTransfer(Network fB, ImageDataset train, int c, int[] tail, int steps, long seed,
             List<Map<String, Object>> log) {
         Finding f = find(fB, train, c, tail, 0, false, steps, seed);
-        return logged(f, c, "lowest-loss tail of " + tail.length, "has a lowest-loss tail of " + tail.length + " images",
-                "the class counts as split (stage 1 runs to its cap)", 0, log);
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("class", c);
+        row.put("group", "lowest-loss tail of " + tail.length);
+        row.putAll(f.figures());
+        log.add(row);
+        Messages.sayf("cbd4j: class %d's lowest-loss tail (%d images): its removal pattern sends %.1f %% of other "
+                + "classes' images to it", c, tail.length, 100 * f.removalTransfer());
+        return f.removalTransfer();
     }
 
     /**

@@ -98,6 +98,17 @@ class LowTailTest {
     }
 
     @Test
+    void aTailStandsOutOnlyWhenItCarriesEnoughAndFarMoreThanAnyOther() {
+        // blend at rate 0.01, f_B's second epoch (docs/RESULTS.md)
+        assertEquals(0, LowTail.standsOut(java.util.Map.of(0, 0.311, 1, 0.0, 2, 0.016, 3, 0.018, 5, 0.004, 9, 0.002)));
+        // BadNets at rate 0.01, f_B's fifth epoch: a clean class's tail (6) carried more than the target's
+        assertEquals(null, LowTail.standsOut(java.util.Map.of(0, 0.096, 3, 0.018, 6, 0.119, 8, 0.0)));
+        assertEquals(null, LowTail.standsOut(java.util.Map.of(0, 0.08, 1, 0.0, 2, 0.0)), "under 10 %");
+        assertEquals(2, LowTail.standsOut(java.util.Map.of(0, 0.0, 1, 0.0, 2, 0.2)));
+        assertEquals(null, LowTail.standsOut(java.util.Map.of()));
+    }
+
+    @Test
     void aTailThatCarriesATriggerNamesTheClassThroughACheckpoint() {
         Set<Integer> foreign = new TreeSet<>();
         ImageDataset d = data(foreign);
@@ -113,14 +124,16 @@ class LowTailTest {
                     .withTailCheck((c, tail) -> {
                         asked.add(c);
                         // the stub's trigger: a tail of class 0 that holds its foreign images
-                        return carries && c == 0 && java.util.Arrays.stream(tail).filter(foreign::contains).count() == 60;
+                        boolean trigger = c == 0 && java.util.Arrays.stream(tail).filter(foreign::contains).count() == 60;
+                        return carries && trigger ? 0.31 : 0.05;
                     });
             assertFalse(rule.observe(0, lossB).captured());
             assertTrue(asked.isEmpty(), "no tail is checked before stage 1 may stop");
             FbCapture.Observation o = rule.observe(1, lossB);
             assertFalse(o.captured(), "a class found by its tail does not stop stage 1: " + o.toMap());
-            assertEquals(carries ? List.of(0) : java.util.stream.IntStream.range(0, K).boxed().toList(), asked,
-                    "every class's tail is checked until one carries a trigger");
+            assertEquals(java.util.stream.IntStream.range(0, K).boxed().toList(), asked, "every class's tail is measured");
+            assertEquals(K, o.tailTransfer().size(), o.toMap().toString());
+            assertTrue(o.toMap().containsKey("tail_transfer"), "the measurements are logged and written");
             assertEquals(carries, o.splitClasses().contains(0));
             assertEquals(carries ? Set.of(0) : Set.of(), rule.verifiedTail());
             asked.clear();
