@@ -50,7 +50,7 @@ public final class Adam extends Optimizer implements OptimizerState {
         NDArray step = m.div(denom);
         step.attach(scope);
         weight.subi(step.muli((float) (learningRate.get() / c1)));
-        grad.subi(grad);
+        Learner.clear(grad);
     }
 
     private static NDArray persistent(NDArray weight) {

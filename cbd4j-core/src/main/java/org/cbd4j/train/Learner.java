@@ -70,15 +70,19 @@ public final class Learner {
 
     /** Discards accumulated gradients without updating (gradients are never zeroed implicitly). */
     public void zeroGradients() {
-        if (trainable.isEmpty()) {
-            return;
+        for (Parameter p : trainable) {
+            // PyTorch's own zero_() on the weight's gradient: exactly 0 whatever it held (see clear)
+            ai.djl.pytorch.jni.JniUtils.zeroGrad((ai.djl.pytorch.engine.PtNDArray) p.getArray());
         }
-        try (NDManager scope = trainable.get(0).getArray().getManager().newSubManager()) {
-            for (Parameter p : trainable) {
-                NDArray g = p.getArray().getGradient();
-                g.attach(scope);
-                g.subi(g);
-            }
+    }
+
+    /**
+     * Sets a gradient to exactly 0 in place, whatever it holds. Not {@code g.subi(g)}: an infinite
+     * entry (one step's overflow) gives inf - inf = NaN, which the next backward pass adds to.
+     */
+    static void clear(NDArray g) {
+        try (NDArray all = g.getManager().ones(g.getShape(), ai.djl.ndarray.types.DataType.BOOLEAN)) {
+            g.set(all, 0f);
         }
     }
 

@@ -137,6 +137,6 @@ public final class NesterovSgd extends Optimizer implements OptimizerState {
             grad.addi(look);
         }
         weight.subi(grad.muli(lr));
-        grad.subi(grad);
+        Learner.clear(grad);
     }
 }
