@@ -237,7 +237,7 @@ public final class CbdDefense implements Defense {
                     + "in " + FbCapture.CONFIRM + " consecutive epochs (with the trigger check: when its minority "
                     + "carries a trigger); at least " + FbCapture.CONFIRM + " epochs, at most " + fbMax
                     + "; a class whose lowest-loss " + Math.round(100 * LowTail.SHARE) + " %'s removal pattern sends "
-                    + "at least " + Math.round(100 * Intervention.TRANSFER_MIN) + " % of other images to it and "
+                    + "at least " + Math.round(100 * LowTail.MIN_TRANSFER) + " % of other images to it and "
                     + LowTail.LEAD + "x as many as any other class's tail counts as split and captured, and stage 1 "
                     + "then runs to the cap");
             report.put("fb_epochs", epochs);

@@ -100,10 +100,12 @@ class LowTailTest {
     @Test
     void aTailStandsOutOnlyWhenItCarriesEnoughAndFarMoreThanAnyOther() {
         // blend at rate 0.01, f_B's second epoch (docs/RESULTS.md)
-        assertEquals(0, LowTail.standsOut(java.util.Map.of(0, 0.311, 1, 0.0, 2, 0.016, 3, 0.018, 5, 0.004, 9, 0.002)));
+        assertEquals(0, LowTail.standsOut(java.util.Map.of(0, 0.311, 1, 0.018, 2, 0.016, 3, 0.021, 5, 0.004, 9, 0.002)));
         // BadNets at rate 0.01, f_B's fifth epoch: a clean class's tail (6) carried more than the target's
         assertEquals(null, LowTail.standsOut(java.util.Map.of(0, 0.096, 3, 0.018, 6, 0.119, 8, 0.0)));
         assertEquals(null, LowTail.standsOut(java.util.Map.of(0, 0.08, 1, 0.0, 2, 0.0)), "under 10 %");
+        // clean Fashion-MNIST, f_B's fifth epoch: the shirts' tail leads by 4.5x but carries 10.5 %
+        assertEquals(null, LowTail.standsOut(java.util.Map.of(0, 0.002, 3, 0.0234, 6, 0.1055, 7, 0.0195)));
         assertEquals(2, LowTail.standsOut(java.util.Map.of(0, 0.0, 1, 0.0, 2, 0.2)));
         assertEquals(null, LowTail.standsOut(java.util.Map.of()));
     }
