@@ -342,10 +342,11 @@ public final class CbdDefense implements Defense {
         Map<String, Network> aux = new LinkedHashMap<>();
         aux.put("f_B", fB);
         critic.close();
-        boolean[] flagged = CbdScores.withinClasses(CbdScores.flagged(pb.losses(), pc.losses()), train.labels(),
-                suspectClasses);
+        boolean[] flagged = CbdScores.withinClasses(pb.losses(), pc.losses(), train.labels(), suspectClasses);
         double cut = CbdScores.flaggingThreshold(pb.losses(), pc.losses());
-        report.put("flagging_rule", CbdScores.FLAGGING_RULE + ", restricted to suspect_classes when stage 1 named any; "
+        report.put("flagging_rule", CbdScores.FLAGGING_RULE + ", restricted to suspect_classes when stage 1 named any "
+                + "(a named class with no flag of the whole set: the same rule on its own samples, a high group of at "
+                + "most two thirds of the class); "
                 + "flagging_threshold is its lower end on "
                 + "ln(l_C) - ln(l_B), flagging_threshold_suspicion the same on the suspicion l_C / (l_B + l_C) = "
                 + "1 / (1 + exp(-threshold)); both null when nothing is flagged");

@@ -78,6 +78,35 @@ public final class CbdScores {
     }
 
     /**
+     * {@link #withinClasses}, and for a named class none of whose samples the whole-set split
+     * flagged, the high group of the split of its own {@code ln l_C - ln l_B} when separated
+     * (Ashman's D &gt; 2) and at most {@link FbCapture#CLASS_LOW_SHARE_MAX} of the class. At 1 %
+     * poisoning the 600 poisoned images are too few to form a group of the whole set (blend, seed 0:
+     * 0 flagged at detection AUROC 0.993), while inside their class they stand apart (median 5.75
+     * against -0.08; docs/RESULTS.md).
+     */
+    public static boolean[] withinClasses(float[] lossB, float[] lossC, int[] labels,
+            java.util.Collection<Integer> classes) {
+        boolean[] out = withinClasses(flagged(lossB, lossC), labels, classes);
+        double[] score = logRatio(lossB, lossC);
+        for (int c : classes) {
+            int[] idx = java.util.stream.IntStream.range(0, labels.length).filter(i -> labels[i] == c).toArray();
+            if (java.util.Arrays.stream(idx).anyMatch(i -> out[i])) {
+                continue;
+            }
+            double[] own = java.util.Arrays.stream(idx).mapToDouble(i -> score[i]).toArray();
+            Bimodal.Split split = Bimodal.split(own);
+            if (split.separated() && split.highShare() <= FbCapture.CLASS_LOW_SHARE_MAX) {
+                boolean[] high = Bimodal.highGroup(own, split);
+                for (int k = 0; k < idx.length; k++) {
+                    out[idx[k]] = high[k];
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
      * Where {@link #flagged} cuts {@code ln l_C - ln l_B} (flagged above it), or NaN when it flags
      * nothing; the HTML report marks it on the suspicion histogram.
      */
