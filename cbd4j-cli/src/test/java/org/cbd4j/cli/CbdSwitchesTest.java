@@ -38,7 +38,7 @@ class CbdSwitchesTest {
     @ParameterizedTest
     @ValueSource(strings = {"--no-mi", "--no-reweight", "--paper-weighting", "--batch-weights", "--no-intervention", "--no-weight-gate",
         "--fb-last-loss", "--reweight-uncaptured",
-        "--no-trigger-check"})
+        "--no-trigger-check", "--tail-check"})
     void eachSwitchRunsAndIsRecorded(String flag) throws Exception {
         JsonNode s = train("run", "--defense", "cbd", "--fb-epochs", "1", "--epochs", "1", "--limit-train", "600", flag);
         assertTrue(s.get("ca").isNumber() && s.get("asr").isNumber(), s.toString());

@@ -86,6 +86,10 @@ public final class CbdDefense implements Defense {
             + "anomalously well as a whole as confounded, and every class whose losses split off a low minority as split, "
             + "without checking that the pattern recovered for it carries the class on other classes' images");
 
+    static final Option<Boolean> TAIL_CHECK = Option.flag("tail-check", "also measure, in each stage-1 epoch, how far "
+            + "the pattern of every class's lowest-loss 5 % carries other images to it, and name a class whose tail stands "
+            + "out (low poisoning rates; off by default: false alarms on a clean class at small budgets, docs/RESULTS.md)");
+
     /** Registry entry. */
     public static final Method<Defense> METHOD = new Method<>("cbd",
             "trains a backdoored f_B on purpose, then a clean f_C re-weighted away from what f_B fits and kept "
@@ -94,7 +98,7 @@ public final class CbdDefense implements Defense {
                     + "CVPR 2023", "https://arxiv.org/abs/2303.06818"),
             java.util.List.of(FB_EPOCHS, FB_MAX_EPOCHS, NO_MI, NO_REWEIGHT, PAPER_WEIGHTING, MI_LAMBDA, CRITIC_LR,
                     BATCH_WEIGHTS, NO_INTERVENTION, INTERVENTION_RATE, INVERSION_STEPS, NO_WEIGHT_GATE,
-                    FB_LAST_LOSS, REWEIGHT_UNCAPTURED, NO_TRIGGER_CHECK),
+                    FB_LAST_LOSS, REWEIGHT_UNCAPTURED, NO_TRIGGER_CHECK, TAIL_CHECK),
             o -> new CbdDefense(config(o)));
 
     /** The typed view of CBD's option values. */
@@ -102,7 +106,7 @@ public final class CbdDefense implements Defense {
         String fb = o.get(FB_EPOCHS);
         CbdOptions extra = new CbdOptions(o.get(FB_MAX_EPOCHS), o.get(BATCH_WEIGHTS), !o.get(NO_INTERVENTION),
                 o.get(INTERVENTION_RATE), o.get(INVERSION_STEPS), !o.get(NO_WEIGHT_GATE), o.get(FB_LAST_LOSS), o.get(REWEIGHT_UNCAPTURED),
-                !o.get(NO_TRIGGER_CHECK));
+                !o.get(NO_TRIGGER_CHECK), o.get(TAIL_CHECK));
         return new CbdConfig("auto".equals(fb) ? CbdConfig.AUTO : Integer.parseInt(fb), !o.get(NO_MI), !o.get(NO_REWEIGHT),
                 o.get(MI_LAMBDA).floatValue(), o.get(CRITIC_LR).floatValue(), o.get(PAPER_WEIGHTING), extra);
     }
@@ -168,7 +172,7 @@ public final class CbdDefense implements Defense {
                 !opt.triggerCheck() ? null
                         : (c, low) -> Intervention.groupCarriesTrigger(fB, train, c, low, opt.inversionSteps(),
                                 cfg.seed(), triggerChecks));
-        if (opt.triggerCheck()) {
+        if (opt.triggerCheck() && opt.tailCheck()) {
             capture.withTailCheck((c, tail) -> Intervention.tailTransfer(fB, train, c, tail, opt.inversionSteps(),
                     cfg.seed(), triggerChecks));
         }

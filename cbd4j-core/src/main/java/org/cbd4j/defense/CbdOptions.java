@@ -26,17 +26,21 @@ package org.cbd4j.defense;
  * @param triggerCheck count a class that f_B fits anomalously well as a whole as confounded only
  *     when the pattern recovered from f_B for it carries the class on other classes' images
  *     ({@link Intervention#carriesTrigger}) [on; off in configs written before it existed]
+ * @param tailCheck with the trigger check, also measure every class's lowest-loss tail in each
+ *     stage-1 epoch and name a class whose tail stands out ({@link LowTail}) [off: at the
+ *     comparison's budget a clean class's tail (coats) stood out in three cells; docs/RESULTS.md]
  */
 public record CbdOptions(int fbMaxEpochs, boolean batchWeights, boolean intervention, double interventionRate,
-        int inversionSteps, boolean weightGate, boolean fbLastLoss, boolean reweightUncaptured, boolean triggerCheck) {
+        int inversionSteps, boolean weightGate, boolean fbLastLoss, boolean reweightUncaptured, boolean triggerCheck,
+        boolean tailCheck) {
 
-    public static final CbdOptions DEFAULTS = new CbdOptions(8, false, true, 1.0, 200, true, false, false, true);
+    public static final CbdOptions DEFAULTS = new CbdOptions(8, false, true, 1.0, 200, true, false, false, true, false);
 
     /**
      * What runs recorded before these options existed did: batch weights, no intervention, no gate
      * (the intervention rate is moot without the intervention).
      */
-    public static final CbdOptions LEGACY = new CbdOptions(8, true, false, 1.0, 200, false, true, true, false);
+    public static final CbdOptions LEGACY = new CbdOptions(8, true, false, 1.0, 200, false, true, true, false, false);
 
     /** Names the first invalid option by its flag. */
     public CbdOptions validate() {

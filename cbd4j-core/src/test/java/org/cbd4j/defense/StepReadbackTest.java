@@ -90,7 +90,7 @@ class StepReadbackTest {
     void aNonFiniteLossIsReportedWithItsOwnBatchWhenReadLate() {
         // --batch-weights rescales within each batch, so one NaN l_B spoils exactly one batch's ce.
         CbdConfig cbd = new CbdConfig(1, true, true, 1f, 0.2f, false,
-                new CbdOptions(8, true, false, 0.5, 200, false, false, false, true));
+                new CbdOptions(8, true, false, 0.5, 200, false, false, false, true, false));
         float[] lossB = lossB();
         int[] order = Batches.epochOrder(N, CFG.seed(), "f_C", 0);
         lossB[order[4 * 8 + 2]] = Float.NaN; // in the fifth batch: read at the end-of-epoch flush with k = 3

@@ -35,7 +35,7 @@ class ExperimentConfigTest {
         // trigger check: every anomalously easy class counted.
         CbdOptions d = CbdOptions.DEFAULTS;
         assertEquals(new CbdOptions(d.fbMaxEpochs(), d.batchWeights(), d.intervention(), 0.5, // as recorded
-                d.inversionSteps(), d.weightGate(), true, true, false), CbdDefense.config(c.defense().options()).options());
+                d.inversionSteps(), d.weightGate(), true, true, false, false), CbdDefense.config(c.defense().options()).options());
         assertEquals(org.cbd4j.defense.CbdConfig.AUTO, CbdDefense.config(c.defense().options()).fbEpochs());
         assertEquals("small-cnn", c.training().model());
         assertEquals(12, c.training().epochs());
