@@ -257,11 +257,7 @@ public final class Intervention {
     public static double tailTransfer(Network fB, ImageDataset train, int c, int[] tail, int steps, long seed,
             List<Map<String, Object>> log) {
         Finding f = find(fB, train, c, tail, 0, false, steps, seed);
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("class", c);
-        row.put("group", "lowest-loss tail of " + tail.length);
-        row.putAll(f.figures());
-        log.add(row);
+        log.add(row(f, c, "lowest-loss tail of " + tail.length));
         Messages.sayf("cbd4j: class %d's lowest-loss tail (%d images): its removal pattern sends %.1f %% of other "
                 + "classes' images to it", c, tail.length, 100 * f.removalTransfer());
         return f.removalTransfer();
@@ -279,10 +275,7 @@ public final class Intervention {
 
     private static boolean logged(Finding f, int c, String group, String what, String taken, double costMax,
             List<Map<String, Object>> log) {
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("class", c);
-        row.put("group", group);
-        row.putAll(f.figures());
+        Map<String, Object> row = row(f, c, group);
         row.put("trigger", f.trigger());
         log.add(row);
         String carry = f.carry() == null ? ""
@@ -290,10 +283,18 @@ public final class Intervention {
                         100 * f.carried(), f.cost());
         Messages.sayf("cbd4j: class %d %s; its removal pattern sends %.1f %% of other classes' images to it%s: %s", c,
                 what, 100 * f.removalTransfer(), carry, f.trigger() ? "a trigger, " + taken
-                        : "not a trigger (under " + Math.round(100 * TRANSFER_MIN) + " %"
-                                + (costMax > 0 ? ", or the carrying pattern over " + costMax + "x" : "")
-                                + "), the class is left alone");
+                        : "not a trigger (under " + Math.round(100 * TRANSFER_MIN) + " %, or the carrying pattern over "
+                                + costMax + "x), the class is left alone");
         return f.trigger();
+    }
+
+    /** A search's figures for {@code trigger_checks}: the class, which of its images, the patterns' figures. */
+    private static Map<String, Object> row(Finding f, int c, String group) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("class", c);
+        row.put("group", group);
+        row.putAll(f.figures());
+        return row;
     }
 
     private static double round(double v) {
