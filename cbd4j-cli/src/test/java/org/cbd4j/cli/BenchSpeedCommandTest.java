@@ -47,6 +47,26 @@ class BenchSpeedCommandTest {
         assertEquals(Double.parseDouble(ours.group(1)) / 500.0, Double.parseDouble(ratio.group(1)), 0.006);
     }
 
+    /** The f_C epoch is timed from the start of its own pass, not from the end of f_B's epoch. */
+    @Test
+    void cbdModeTimesTheStagesAndWhatLiesBetweenThemApart() {
+        long t0 = System.nanoTime();
+        CliTest.Result r = CliTest.run("bench-speed", "--model", "tiny-cnn", "--images", "128", "--batch-size", "32",
+                "--channels", "1", "--size", "8", "--mode", "cbd");
+        double wall = (System.nanoTime() - t0) / 1e9;
+        assertEquals(0, r.code(), r.err());
+        Matcher m = Pattern.compile("f_B epoch ([0-9.]+) s, between the stages \\(f_B's loss pass, capture tests\\) "
+                + "([0-9.]+) s, f_C epoch \\(one pass of f_C and the MI critic\\) ([0-9.]+) s").matcher(r.out());
+        assertTrue(m.find(), r.out());
+        double sum = 0;
+        for (int g = 1; g <= 3; g++) {
+            double v = Double.parseDouble(m.group(g));
+            assertTrue(v >= 0 && v < wall, m.group(0)); // an unset mark prints a negative or huge figure
+            sum += v;
+        }
+        assertTrue(sum < wall, m.group(0) + " in " + wall + " s");
+    }
+
     @Test
     void withoutPythonOnlyCbd4jsFigureIsPrintedAndABadExecutableIsOneLine() {
         CliTest.Result r = CliTest.run("bench-speed", "--model", "tiny-cnn", "--images", "64", "--batch-size", "16",

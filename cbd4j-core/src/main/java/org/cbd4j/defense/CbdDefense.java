@@ -323,6 +323,7 @@ public final class CbdDefense implements Defense {
         for (int e = plan.done("f_C"); e < cfg.epochs(); e++) {
             fcLr.set(schedule.at(e));
             criticLr.set(criticSchedule.at(e));
+            ctx.listener().epochStart("f_C", e);
             Map<String, Double> stats = stage2.stage2Epoch(step, fC, train, cfg, e,
                     cbd.paperWeighting() ? null : staticLossB, weights, lastLossC, suspectSoFar, patterns,
                     suspectClasses, reweight && opt.weightGate() && (gateFromStart || e > 0),
