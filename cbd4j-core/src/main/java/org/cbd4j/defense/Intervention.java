@@ -106,9 +106,18 @@ public final class Intervention {
      * @param carried share of other classes' images {@code carry} sends to the class (NaN without it)
      * @param cost {@code carry}'s size over the removal pattern's (NaN without it)
      * @param trigger whether the class counts as confounded
+     * @param carriedByClass {@code carried} for each source class apart (NaN for c), or null
+     *     without a carrying search; reported only
      */
     public record Finding(TriggerInversion.Pattern removal, double removalTransfer, TriggerInversion.Pattern carry,
-            double carried, double cost, boolean trigger, TriggerInversion.Pattern stamp, double stampCarried) {
+            double carried, double cost, boolean trigger, TriggerInversion.Pattern stamp, double stampCarried,
+            double[] carriedByClass) {
+
+        /** A finding without the per-class breakdown. */
+        public Finding(TriggerInversion.Pattern removal, double removalTransfer, TriggerInversion.Pattern carry,
+                double carried, double cost, boolean trigger, TriggerInversion.Pattern stamp, double stampCarried) {
+            this(removal, removalTransfer, carry, carried, cost, trigger, stamp, stampCarried, null);
+        }
 
         /** A finding without a separately searched pattern to stamp. */
         public Finding(TriggerInversion.Pattern removal, double removalTransfer, TriggerInversion.Pattern carry,
@@ -154,6 +163,15 @@ public final class Intervention {
                 m.put("carry_pattern_transfer_rate", round(carried));
                 m.put("carry_cost", Double.isFinite(cost) ? round(cost) : "infinite");
             }
+            if (carriedByClass != null) {
+                Map<String, Double> byClass = new LinkedHashMap<>();
+                for (int k = 0; k < carriedByClass.length; k++) {
+                    if (Double.isFinite(carriedByClass[k])) {
+                        byClass.put(String.valueOf(k), round(carriedByClass[k]));
+                    }
+                }
+                m.put("carry_pattern_transfer_by_class", byClass);
+            }
             if (stamp != null) {
                 m.put("stamp_pattern_norm", round(stamp.norm()));
                 m.put("stamp_pattern_transfer_rate", round(stampCarried));
@@ -196,15 +214,16 @@ public final class Intervention {
                 TriggerInversion.CARRY_SUCCESS);
         double carried = TriggerInversion.transferRate(fB, train, others, q.delta(), c);
         double cost = p.norm() > 0 ? q.norm() / p.norm() : Double.POSITIVE_INFINITY;
+        double[] byClass = TriggerInversion.transferByClass(fB, train, others, q.delta(), c);
         boolean trigger = carried >= TRANSFER_MIN && cost <= costMax;
         if (!trigger || !toStamp) {
-            return new Finding(p, transfer, q, carried, cost, trigger);
+            return new Finding(p, transfer, q, carried, cost, trigger, null, Double.NaN, byClass);
         }
         TriggerInversion.Pattern strong = TriggerInversion.invertGroup(fB, train, c, own, steps, 64, seed,
                 INTERVENTION_CARRY);
         double strongCarried = TriggerInversion.transferRate(fB, train, others, strong.delta(), c);
-        return strongCarried > carried ? new Finding(p, transfer, q, carried, cost, true, strong, strongCarried)
-                : new Finding(p, transfer, q, carried, cost, true);
+        return strongCarried > carried ? new Finding(p, transfer, q, carried, cost, true, strong, strongCarried, byClass)
+                : new Finding(p, transfer, q, carried, cost, true, null, Double.NaN, byClass);
     }
 
     /**
@@ -280,12 +299,27 @@ public final class Intervention {
         log.add(row);
         String carry = f.carry() == null ? ""
                 : String.format(Locale.ROOT, "; the pattern that also carries other images sends %.1f %% at %.2fx the size",
-                        100 * f.carried(), f.cost());
+                        100 * f.carried(), f.cost()) + bySource(f.carriedByClass());
         Messages.sayf("cbd4j: class %d %s; its removal pattern sends %.1f %% of other classes' images to it%s: %s", c,
                 what, 100 * f.removalTransfer(), carry, f.trigger() ? "a trigger, " + taken
                         : "not a trigger (under " + Math.round(100 * TRANSFER_MIN) + " %, or the carrying pattern over "
                                 + costMax + "x), the class is left alone");
         return f.trigger();
+    }
+
+    /** " (by source class: 1 12 %, 2 40 %, ...)", or "" without the breakdown. */
+    private static String bySource(double[] byClass) {
+        if (byClass == null) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder(" (by source class:");
+        for (int k = 0; k < byClass.length; k++) {
+            if (Double.isFinite(byClass[k])) {
+                b.append(String.format(Locale.ROOT, " %d %.0f %%,", k, 100 * byClass[k]));
+            }
+        }
+        b.setLength(b.length() - 1);
+        return b.append(')').toString();
     }
 
     /** A search's figures for {@code trigger_checks}: the class, which of its images, the patterns' figures. */

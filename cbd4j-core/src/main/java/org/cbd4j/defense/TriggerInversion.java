@@ -213,6 +213,35 @@ public final class TriggerInversion {
         return indices.length == 0 ? 0 : (double) assignedTo(net, data, indices, delta, 1f, target) / indices.length;
     }
 
+    /**
+     * {@link #transferRate} for each source class apart: entry k is the share of the sampled images
+     * of class k that the pattern sends to {@code target} (NaN for a class with none sampled). A
+     * trigger of an all-to-one attack was learnt from images of every class and should carry them
+     * all; a pattern that only works on look-alikes of the target is the class's own shape.
+     */
+    static double[] transferByClass(Network net, ImageDataset data, int[] indices, float[] delta, int target) {
+        int k = data.numClasses();
+        int[] hits = new int[k];
+        int[] seen = new int[k];
+        for (int from = 0; from < indices.length; from += 256) {
+            int to = Math.min(indices.length, from + 256);
+            try (NDManager bm = net.manager().newSubManager()) {
+                NDArray x = add(Batches.images(bm, data, indices, from, to), delta, 1f);
+                long[] predicted = net.forward(new NDList(x), false).get(0).argMax(1).toLongArray();
+                for (int i = 0; i < predicted.length; i++) {
+                    int y = data.label(indices[from + i]);
+                    seen[y]++;
+                    hits[y] += predicted[i] == target ? 1 : 0;
+                }
+            }
+        }
+        double[] share = new double[k];
+        for (int y = 0; y < k; y++) {
+            share[y] = seen[y] == 0 ? Double.NaN : (double) hits[y] / seen[y];
+        }
+        return share;
+    }
+
     /** How many of {@code indices} {@code net} assigns to {@code target} with {@code scale * delta} added. */
     private static int assignedTo(Network net, ImageDataset data, int[] indices, float[] delta, float scale, int target) {
         int hits = 0;

@@ -81,5 +81,23 @@ class TriggerInversionTest {
         // measured: 0.986 against 0.887 (the bars are additive, so even the removal pattern carries)
         assertTrue(carried >= TriggerInversion.CARRY_SUCCESS && carried >= removalCarries + 0.05,
                 "carried " + carried + " against the removal pattern's " + removalCarries);
+
+        // The per-source-class breakdown reported beside it: no entry for the class itself, and its
+        // entries weighted by how many images each class has among the 512 give the overall share.
+        double[] byClass = TriggerInversion.transferByClass(net, train, others, c1.delta(), 1);
+        assertEquals(train.numClasses(), byClass.length);
+        assertTrue(Double.isNaN(byClass[1]), java.util.Arrays.toString(byClass));
+        int[] count = new int[train.numClasses()];
+        for (int i : others) {
+            count[train.label(i)]++;
+        }
+        double weighted = 0;
+        for (int k = 0; k < byClass.length; k++) {
+            if (count[k] > 0) {
+                assertTrue(byClass[k] >= 0 && byClass[k] <= 1, java.util.Arrays.toString(byClass));
+                weighted += count[k] * byClass[k];
+            }
+        }
+        assertEquals(carried, weighted / others.length, 1e-9);
     }
 }
