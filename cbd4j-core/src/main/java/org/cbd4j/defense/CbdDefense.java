@@ -236,7 +236,7 @@ public final class CbdDefense implements Defense {
             report.put("fb_epochs_rule", "auto: stop when ln(l_B) splits into separate populations (Ashman's D > 2) "
                     + "with a low group under half of the data in two consecutive epochs, its share changing by at most "
                     + FbCapture.SETTLED_RATIO + "x, or when the same class's median ln(l_B) is more than "
-                    + FbCapture.ANOMALY + " scaled MADs below the median class in " + FbCapture.CONFIRM
+                    + ClassSignatures.ANOMALY + " scaled MADs below the median class in " + FbCapture.CONFIRM
                     + " consecutive epochs, or when the same class's own ln(l_B) splits off a separate low minority "
                     + "in " + FbCapture.CONFIRM + " consecutive epochs (with the trigger check: when its minority "
                     + "carries a trigger); at least " + FbCapture.CONFIRM + " epochs, at most " + fbMax

@@ -80,7 +80,7 @@ public final class CbdScores {
     /**
      * {@link #withinClasses}, and for a named class none of whose samples the whole-set split
      * flagged, the high group of the split of its own {@code ln l_C - ln l_B} when separated
-     * (Ashman's D &gt; 2) and at most {@link FbCapture#CLASS_LOW_SHARE_MAX} of the class. At 1 %
+     * (Ashman's D &gt; 2) and at most {@link ClassSignatures#CLASS_LOW_SHARE_MAX} of the class. At 1 %
      * poisoning the 600 poisoned images are too few to form a group of the whole set (blend, seed 0:
      * 0 flagged at detection AUROC 0.993), while inside their class they stand apart (median 5.75
      * against -0.08; docs/RESULTS.md).
@@ -96,7 +96,7 @@ public final class CbdScores {
             }
             double[] own = java.util.Arrays.stream(idx).mapToDouble(i -> score[i]).toArray();
             Bimodal.Split split = Bimodal.split(own);
-            if (split.separated() && split.highShare() <= FbCapture.CLASS_LOW_SHARE_MAX) {
+            if (split.separated() && split.highShare() <= ClassSignatures.CLASS_LOW_SHARE_MAX) {
                 boolean[] high = Bimodal.highGroup(own, split);
                 for (int k = 0; k < idx.length; k++) {
                     out[idx[k]] = high[k];

@@ -1,7 +1,6 @@
 package org.cbd4j.defense;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +9,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.IntPredicate;
-import java.util.stream.IntStream;
 
 /**
  * Decides when stage 1 has captured the confounder, from f_B's own per-sample training losses
@@ -27,7 +25,7 @@ import java.util.stream.IntStream;
  *       population;</li>
  *   <li>clean-label on a whole class: every sample of the target class carries the trigger, so
  *       no class-internal split exists, but the class as a whole is fitted anomalously well: its
- *       median {@code ln(l_B)} lies more than {@link #ANOMALY} scaled median absolute deviations
+ *       median {@code ln(l_B)} lies more than {@link ClassSignatures#ANOMALY} scaled median absolute deviations
  *       below the median class, in {@link #CONFIRM} consecutive epochs (one epoch can single out
  *       a naturally easy class);</li>
  *   <li>poison-label, seen within the target class: all-to-one poisoning puts every poisoned
@@ -57,9 +55,6 @@ import java.util.stream.IntStream;
  */
 public final class FbCapture {
 
-    /** Robust z-score below the median class at which a class counts as confounded. */
-    static final double ANOMALY = 2.0;
-
     /**
      * Consecutive epochs a confounded class must stay confounded, and the fewest epochs stage 1
      * runs: after one epoch three naturally easy classes of clean Fashion-MNIST (trousers, bags,
@@ -67,8 +62,6 @@ public final class FbCapture {
      * docs/RESULTS.md). The class rule can still fire on clean data.
      */
     static final int CONFIRM = 2;
-
-    private static final double FLOOR = 1e-8;
 
     private final int[] labels;
     private final int numClasses;
@@ -216,10 +209,10 @@ public final class FbCapture {
     public Observation observe(int epoch, float[] lossB) {
         double[] v = new double[lossB.length];
         for (int i = 0; i < v.length; i++) {
-            v[i] = Math.log(lossB[i] + FLOOR);
+            v[i] = Math.log(lossB[i] + ClassSignatures.FLOOR);
         }
         Bimodal.Split split = Bimodal.split(v);
-        List<Integer> confounded = new ArrayList<>(confoundedClasses(lossB, labels, numClasses));
+        List<Integer> confounded = new ArrayList<>(ClassSignatures.confoundedClasses(lossB, labels, numClasses));
         confounded.removeAll(rejected);
         List<Integer> confoundedBefore = inEachOfTheLast(CONFIRM - 1, Observation::confounded);
         if (carriesTrigger != null) {
@@ -230,7 +223,7 @@ public final class FbCapture {
             }
             confounded.removeAll(rejected);
         }
-        List<Integer> splitClasses = classesWithLowMinority(v, labels, numClasses);
+        List<Integer> splitClasses = ClassSignatures.classesWithLowMinority(v, labels, numClasses);
         splitClasses.removeAll(rejectedSplit);
         boolean stable = !confounded.isEmpty() && confoundedBefore.containsAll(confounded);
         // A class split in each of the last CONFIRM epochs, whatever else was named beside it: on
@@ -242,7 +235,7 @@ public final class FbCapture {
             for (Integer c : List.copyOf(splitClasses)) {
                 boolean acts = splitBefore.contains(c) || enough && lowMinority(split) && confounded.contains(c);
                 if (acts && !verifiedSplit.contains(c)) {
-                    (lowGroupCarriesTrigger.test(c, lowGroup(v, labels, c)) ? verifiedSplit : rejectedSplit).add(c);
+                    (lowGroupCarriesTrigger.test(c, ClassSignatures.lowGroup(v, labels, c)) ? verifiedSplit : rejectedSplit).add(c);
                 }
             }
             splitClasses.removeAll(rejectedSplit);
@@ -278,72 +271,6 @@ public final class FbCapture {
         return o;
     }
 
-    /**
-     * Classes whose own {@code ln(l_B)} splits ({@link Bimodal}) into a separate low group that is
-     * at most {@link #CLASS_LOW_SHARE_MAX} of the class and fitted better than almost all samples of
-     * the other classes (its component mean below at least {@link #CLASS_LOW_BELOW_OTHERS} of
-     * them): the shape all-to-one poisoning gives the target class once f_B fits the trigger. The
-     * last condition keeps out clean classes with an easy part, and the target class before
-     * capture, when its clean samples can be the low group.
-     *
-     * @param logLoss {@code ln(l_B)} per sample, dataset order
-     */
-    public static List<Integer> classesWithLowMinority(double[] logLoss, int[] labels, int numClasses) {
-        List<Integer> out = new ArrayList<>();
-        for (int c = 0; c < numClasses; c++) {
-            int inClass = 0;
-            for (int y : labels) {
-                inClass += y == c ? 1 : 0;
-            }
-            double[] own = new double[inClass];
-            double[] others = new double[labels.length - inClass];
-            for (int i = 0, a = 0, b = 0; i < labels.length; i++) {
-                if (labels[i] == c) {
-                    own[a++] = logLoss[i];
-                } else {
-                    others[b++] = logLoss[i];
-                }
-            }
-            Bimodal.Split split = Bimodal.split(own);
-            if (split.separated() && 1 - split.highShare() <= CLASS_LOW_SHARE_MAX && others.length > 0
-                    && fractionAbove(others, split.lowMean()) >= CLASS_LOW_BELOW_OTHERS) {
-                out.add(c);
-            }
-        }
-        return out;
-    }
-
-    /** Dataset indices of class c's samples in the low group of the split of the class's own {@code ln(l_B)}. */
-    static int[] lowGroup(double[] logLoss, int[] labels, int c) {
-        int[] idx = IntStream.range(0, labels.length).filter(i -> labels[i] == c).toArray();
-        double[] own = Arrays.stream(idx).mapToDouble(i -> logLoss[i]).toArray();
-        boolean[] high = Bimodal.highGroup(own, Bimodal.split(own));
-        return IntStream.range(0, idx.length).filter(k -> !high[k]).map(k -> idx[k]).toArray();
-    }
-
-    /**
-     * The largest share of its class a low group may have and still count as the poisoned part of a
-     * target class. Not one half: all-to-one poisoning at a 10 % rate over 10 balanced classes
-     * makes the poisoned samples exactly half of the target class (6,000 of the 12,000 labelled 0
-     * on the Fashion-MNIST quickstart), and the split's low share then fell on either side of 0.5
-     * with rounding (0.4996 and 0.5008 in two epochs of one run, 0.4919 in a bf16 run), which
-     * decided whether CBD re-weighted the whole class (ASR 1.31) or not (2.29; docs/RESULTS.md).
-     * Two thirds admits rates up to 20 % at 10 classes and still rejects a clean class's easy
-     * three-quarter majority.
-     */
-    static final double CLASS_LOW_SHARE_MAX = 2.0 / 3;
-
-    /**
-     * The share of the other classes' samples a class's low group must lie below (its mean
-     * {@code ln l_B} under theirs). Measured on Fashion-MNIST: poisoned low groups of the target
-     * class lay below 84-100 % of the other classes' samples (WaNet, fifth session) and 86-100 %
-     * (badnets, blend, sig, wanet, adap-patch and the quickstart, eighth session); clean classes'
-     * low groups below 28-79 % (fifth session) and 65-70 % (pullovers on clean data, eighth
-     * session, where the former bound, the median, named the class in two epochs running and CBD
-     * re-weighted all of it, costing about 5 points of CA; docs/RESULTS.md).
-     */
-    static final double CLASS_LOW_BELOW_OTHERS = 0.8;
-
     /** Max/min ratio of two consecutive low-group shares that counts as the same group. */
     static final double SETTLED_RATIO = 1.5;
 
@@ -377,62 +304,6 @@ public final class FbCapture {
     /** Whether a split of ln(l_B) shows a separate low group under half of the data. */
     static boolean lowMinority(Bimodal.Split split) {
         return split.separated() && split.highShare() > 0.5;
-    }
-
-    /**
-     * Classes whose median {@code ln(l_B + 1e-8)} lies more than {@link #ANOMALY} scaled MADs
-     * below the median of the classes' medians (Neural Cleanse's anomaly index, on losses).
-     */
-    public static List<Integer> confoundedClasses(float[] lossB, int[] labels, int numClasses) {
-        double[] anomaly = anomalyIndex(classMedianLogLoss(lossB, labels, numClasses));
-        List<Integer> out = new ArrayList<>();
-        for (int c = 0; c < numClasses; c++) {
-            if (anomaly[c] > ANOMALY) {
-                out.add(c);
-            }
-        }
-        return out;
-    }
-
-    /**
-     * Neural Cleanse's anomaly index of each value, (median - value) / (1.4826 MAD), positive
-     * below the median.
-     */
-    public static double[] anomalyIndex(double[] values) {
-        double med = median(values);
-        double[] dev = Arrays.stream(values).map(v -> Math.abs(v - med)).toArray();
-        double mad = 1.4826 * median(dev);
-        return Arrays.stream(values).map(v -> (med - v) / Math.max(mad, 1e-12)).toArray();
-    }
-
-    /** The fraction of {@code v} strictly above {@code x}. */
-    private static double fractionAbove(double[] v, double x) {
-        int above = 0;
-        for (double d : v) {
-            above += d > x ? 1 : 0;
-        }
-        return above / (double) v.length;
-    }
-
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        int n = s.length;
-        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-    }
-
-    /** Median of {@code ln(l_B + 1e-8)} over each class's samples. */
-    public static double[] classMedianLogLoss(float[] lossB, int[] labels, int numClasses) {
-        float[] logs = new float[lossB.length];
-        for (int i = 0; i < logs.length; i++) {
-            logs[i] = (float) Math.log(lossB[i] + FLOOR);
-        }
-        float[] med = CbdWeights.classMedians(logs, labels, numClasses);
-        double[] out = new double[numClasses];
-        for (int c = 0; c < numClasses; c++) {
-            out[c] = med[c];
-        }
-        return out;
     }
 
     /**

@@ -44,8 +44,8 @@ public final class Intervention {
     public static Map<String, float[]> recover(Network fB, ImageDataset train, float[] lossB, List<Integer> confounded,
             Map<Integer, Finding> known, int steps, long seed, Map<String, Object> report) {
         int k = train.numClasses();
-        double[] medians = FbCapture.classMedianLogLoss(lossB, train.labels(), k);
-        double[] anomaly = FbCapture.anomalyIndex(medians);
+        double[] medians = ClassSignatures.classMedianLogLoss(lossB, train.labels(), k);
+        double[] anomaly = ClassSignatures.anomalyIndex(medians);
         Map<String, float[]> patterns = new TreeMap<>();
         List<Map<String, Object>> rows = new ArrayList<>();
         for (int c = 0; c < k; c++) {
@@ -66,7 +66,7 @@ public final class Intervention {
             }
             rows.add(row);
         }
-        report.put("intervention_rule", "classes whose median ln(l_B) is more than " + FbCapture.ANOMALY
+        report.put("intervention_rule", "classes whose median ln(l_B) is more than " + ClassSignatures.ANOMALY
                 + " scaled MADs below the median class in each of the last " + FbCapture.CONFIRM + " f_B epochs");
         report.put("intervention_classes", confounded);
         report.put("class_figures", rows);
@@ -250,7 +250,7 @@ public final class Intervention {
 
     /**
      * Whether the low-loss minority {@code low} that class {@code c}'s own losses split off
-     * ({@link FbCapture#classesWithLowMinority}) carries a trigger: the same searches as
+     * ({@link ClassSignatures#classesWithLowMinority}) carries a trigger: the same searches as
      * {@link #carriesTrigger}, with the pattern removed from that minority's images only. In a
      * poison-label target class the minority is the poisoned images, and removing the trigger
      * sends them back to their own classes; added to other images, the same pattern carries them

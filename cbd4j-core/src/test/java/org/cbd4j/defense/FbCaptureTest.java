@@ -190,7 +190,7 @@ class FbCaptureTest {
     void cleanLossesGiveNoConfoundedClass() {
         Random r = new Random(4);
         int[] y = labels();
-        assertTrue(FbCapture.confoundedClasses(clean(r, y), y, K).isEmpty());
+        assertTrue(ClassSignatures.confoundedClasses(clean(r, y), y, K).isEmpty());
     }
 
     /**
@@ -276,7 +276,7 @@ class FbCaptureTest {
                 }
                 v[i] = mean + r.nextGaussian();
             }
-            assertEquals(List.of(0), FbCapture.classesWithLowMinority(v, y, K), percent + " % poisoned");
+            assertEquals(List.of(0), ClassSignatures.classesWithLowMinority(v, y, K), percent + " % poisoned");
         }
     }
 
@@ -298,7 +298,7 @@ class FbCaptureTest {
                         : (seen++ % 10 < 4 ? lowMean : 0.0) + 0.3 * r.nextGaussian();
             }
             // N(-3, 1) lies above -3.5 for 69 % of the other classes' samples, above -5 for 98 %.
-            assertEquals(lowMean == -5.0 ? List.of(2) : List.of(), FbCapture.classesWithLowMinority(v, y, K),
+            assertEquals(lowMean == -5.0 ? List.of(2) : List.of(), ClassSignatures.classesWithLowMinority(v, y, K),
                     "low group at " + lowMean);
         }
     }
@@ -407,7 +407,7 @@ class FbCaptureTest {
         for (int i = 0; i < N; i++) {
             v[i] = Math.log(l[i] + 1e-8);
         }
-        assertTrue(FbCapture.classesWithLowMinority(v, y, K).isEmpty());
+        assertTrue(ClassSignatures.classesWithLowMinority(v, y, K).isEmpty());
     }
 
     @Test
