@@ -260,21 +260,8 @@ public final class Intervention {
     public static boolean groupCarriesTrigger(Network fB, ImageDataset train, int c, int[] low, int steps, long seed,
             List<Map<String, Object>> log) {
         Finding f = find(fB, train, c, low, GROUP_CARRY_COST_MAX, false, steps, seed);
-        boolean trigger = logged(f, c, "low minority of " + low.length, "splits off a low-loss minority of "
-                + low.length + " images", "the class counts as split", GROUP_CARRY_COST_MAX, log);
-        double[] next = TriggerInversion.secondChoiceShares(fB, train, low, c); // reported only
-        Map<String, Double> byClass = new LinkedHashMap<>();
-        StringBuilder b = new StringBuilder();
-        for (int k = 0; k < next.length; k++) {
-            if (k != c) {
-                byClass.put(String.valueOf(k), round(next[k]));
-                b.append(String.format(Locale.ROOT, " %d %.0f %%,", k, 100 * next[k]));
-            }
-        }
-        log.get(log.size() - 1).put("second_choice_by_class", byClass);
-        Messages.sayf("cbd4j: f_B's next choice for class %d's low minority, by class:%s", c,
-                b.substring(0, b.length() - 1));
-        return trigger;
+        return logged(f, c, "low minority of " + low.length, "splits off a low-loss minority of " + low.length
+                + " images", "the class counts as split", GROUP_CARRY_COST_MAX, log);
     }
 
     /**

@@ -242,35 +242,6 @@ public final class TriggerInversion {
         return share;
     }
 
-    /**
-     * For the images {@code indices} of class {@code c}: the share whose highest-scoring class
-     * other than c is k, for each k (0 for c). Poison-label samples are other classes' images
-     * under label c, so a network that fits them through a trigger still ranks their own class
-     * next, and a group of them spreads over many classes; a clean class's easiest images rank
-     * the class's look-alikes next (ankle boots: sneakers and sandals).
-     */
-    static double[] secondChoiceShares(Network net, ImageDataset data, int[] indices, int c) {
-        double[] share = new double[data.numClasses()];
-        for (int from = 0; from < indices.length; from += 256) {
-            int to = Math.min(indices.length, from + 256);
-            try (NDManager bm = net.manager().newSubManager()) {
-                NDArray logits = net.forward(new NDList(Batches.images(bm, data, indices, from, to)), false).get(0);
-                float[] v = logits.toFloatArray();
-                int k = data.numClasses();
-                for (int i = 0; i < to - from; i++) {
-                    int best = -1;
-                    for (int j = 0; j < k; j++) {
-                        if (j != c && (best < 0 || v[i * k + j] > v[i * k + best])) {
-                            best = j;
-                        }
-                    }
-                    share[best] += 1.0 / indices.length;
-                }
-            }
-        }
-        return share;
-    }
-
     /** How many of {@code indices} {@code net} assigns to {@code target} with {@code scale * delta} added. */
     private static int assignedTo(Network net, ImageDataset data, int[] indices, float[] delta, float scale, int target) {
         int hits = 0;
