@@ -212,18 +212,19 @@ public final class Intervention {
         }
         TriggerInversion.Pattern q = TriggerInversion.invertGroup(fB, train, c, own, steps, 64, seed,
                 TriggerInversion.CARRY_SUCCESS);
-        double carried = TriggerInversion.transferRate(fB, train, others, q.delta(), c);
+        TriggerInversion.Transfer carriedBy = TriggerInversion.transfer(fB, train, others, q.delta(), c);
+        double carried = carriedBy.rate();
         double cost = p.norm() > 0 ? q.norm() / p.norm() : Double.POSITIVE_INFINITY;
-        double[] byClass = TriggerInversion.transferByClass(fB, train, others, q.delta(), c);
         boolean trigger = carried >= TRANSFER_MIN && cost <= costMax;
         if (!trigger || !toStamp) {
-            return new Finding(p, transfer, q, carried, cost, trigger, null, Double.NaN, byClass);
+            return new Finding(p, transfer, q, carried, cost, trigger, null, Double.NaN, carriedBy.byClass());
         }
         TriggerInversion.Pattern strong = TriggerInversion.invertGroup(fB, train, c, own, steps, 64, seed,
                 INTERVENTION_CARRY);
         double strongCarried = TriggerInversion.transferRate(fB, train, others, strong.delta(), c);
-        return strongCarried > carried ? new Finding(p, transfer, q, carried, cost, true, strong, strongCarried, byClass)
-                : new Finding(p, transfer, q, carried, cost, true, null, Double.NaN, byClass);
+        return strongCarried > carried ? new Finding(p, transfer, q, carried, cost, true, strong, strongCarried,
+                        carriedBy.byClass())
+                : new Finding(p, transfer, q, carried, cost, true, null, Double.NaN, carriedBy.byClass());
     }
 
     /**

@@ -210,51 +210,56 @@ public final class TriggerInversion {
      * by itself, whatever image it is put on.
      */
     static double transferRate(Network net, ImageDataset data, int[] indices, float[] delta, int target) {
-        return indices.length == 0 ? 0 : (double) assignedTo(net, data, indices, delta, 1f, target) / indices.length;
+        return transfer(net, data, indices, delta, target).rate();
     }
 
     /**
-     * {@link #transferRate} for each source class apart: entry k is the share of the sampled images
-     * of class k that the pattern sends to {@code target} (NaN for a class with none sampled). A
-     * trigger of an all-to-one attack was learnt from images of every class and should carry them
-     * all; a pattern that only works on look-alikes of the target is the class's own shape.
+     * What a pattern carries to {@code target}, overall and for each source class apart.
+     *
+     * @param rate {@link #transferRate}
+     * @param byClass entry k is the share of the sampled images of class k that the pattern sends to
+     *     {@code target} (NaN for a class with none sampled). A trigger of an all-to-one attack was
+     *     learnt from images of every class and should carry them all; a pattern that only works on
+     *     look-alikes of the target would be the class's own shape.
      */
-    static double[] transferByClass(Network net, ImageDataset data, int[] indices, float[] delta, int target) {
-        int k = data.numClasses();
-        int[] hits = new int[k];
-        int[] seen = new int[k];
-        for (int from = 0; from < indices.length; from += 256) {
-            int to = Math.min(indices.length, from + 256);
-            try (NDManager bm = net.manager().newSubManager()) {
-                NDArray x = add(Batches.images(bm, data, indices, from, to), delta, 1f);
-                long[] predicted = net.forward(new NDList(x), false).get(0).argMax(1).toLongArray();
-                for (int i = 0; i < predicted.length; i++) {
-                    int y = data.label(indices[from + i]);
-                    seen[y]++;
-                    hits[y] += predicted[i] == target ? 1 : 0;
-                }
-            }
+    record Transfer(double rate, double[] byClass) {}
+
+    /** {@link Transfer} of a pattern added to {@code indices}, from one pass over them. */
+    static Transfer transfer(Network net, ImageDataset data, int[] indices, float[] delta, int target) {
+        int[][] counts = assignedByClass(net, data, indices, delta, 1f, target);
+        double[] share = new double[data.numClasses()];
+        for (int y = 0; y < share.length; y++) {
+            share[y] = counts[1][y] == 0 ? Double.NaN : (double) counts[0][y] / counts[1][y];
         }
-        double[] share = new double[k];
-        for (int y = 0; y < k; y++) {
-            share[y] = seen[y] == 0 ? Double.NaN : (double) hits[y] / seen[y];
-        }
-        return share;
+        double rate = indices.length == 0 ? 0 : (double) IntStream.of(counts[0]).sum() / indices.length;
+        return new Transfer(rate, share);
     }
 
     /** How many of {@code indices} {@code net} assigns to {@code target} with {@code scale * delta} added. */
     private static int assignedTo(Network net, ImageDataset data, int[] indices, float[] delta, float scale, int target) {
-        int hits = 0;
+        return IntStream.of(assignedByClass(net, data, indices, delta, scale, target)[0]).sum();
+    }
+
+    /**
+     * The same counted by the images' own classes: {@code [0][k]} of class k's images are assigned to
+     * {@code target}, out of {@code [1][k]}.
+     */
+    private static int[][] assignedByClass(Network net, ImageDataset data, int[] indices, float[] delta, float scale,
+            int target) {
+        int[][] counts = new int[2][data.numClasses()];
         for (int from = 0; from < indices.length; from += 256) {
             int to = Math.min(indices.length, from + 256);
             try (NDManager bm = net.manager().newSubManager()) {
                 NDArray x = add(Batches.images(bm, data, indices, from, to), delta, scale);
-                for (long p : net.forward(new NDList(x), false).get(0).argMax(1).toLongArray()) {
-                    hits += p == target ? 1 : 0;
+                long[] predicted = net.forward(new NDList(x), false).get(0).argMax(1).toLongArray();
+                for (int i = 0; i < predicted.length; i++) {
+                    int y = data.label(indices[from + i]);
+                    counts[1][y]++;
+                    counts[0][y] += predicted[i] == target ? 1 : 0;
                 }
             }
         }
-        return hits;
+        return counts;
     }
 
     /** Up to {@code n} images not labelled {@code target}, drawn with {@code seed}. */

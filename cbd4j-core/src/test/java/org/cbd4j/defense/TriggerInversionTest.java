@@ -84,7 +84,7 @@ class TriggerInversionTest {
 
         // The per-source-class breakdown reported beside it: no entry for the class itself, and its
         // entries weighted by how many images each class has among the 512 give the overall share.
-        double[] byClass = TriggerInversion.transferByClass(net, train, others, c1.delta(), 1);
+        double[] byClass = TriggerInversion.transfer(net, train, others, c1.delta(), 1).byClass();
         assertEquals(train.numClasses(), byClass.length);
         assertTrue(Double.isNaN(byClass[1]), java.util.Arrays.toString(byClass));
         int[] count = new int[train.numClasses()];
