@@ -16,6 +16,7 @@ import org.cbd4j.defense.CbdDefense;
 import org.cbd4j.defense.CbdOptions;
 import org.cbd4j.defense.DefenseContext;
 import org.cbd4j.defense.DefenseResult;
+import org.cbd4j.defense.EpochListener;
 import org.cbd4j.eval.Evaluator;
 import org.cbd4j.model.MemoryLayout;
 import org.cbd4j.model.Precision;
@@ -103,14 +104,14 @@ final class BenchSpeedCommand implements Callable<Integer> {
             // training set and the capture tests), f_C's epoch ends
             long[] marks = new long[4];
             marks[0] = System.nanoTime();
-            DefenseContext ctx = new DefenseContext(data, model, cfg, new org.cbd4j.defense.EpochListener() {
+            DefenseContext ctx = new DefenseContext(data, model, cfg, new EpochListener() {
                 @Override
                 public void epochStart(String stage, int epoch) {
                     marks[2] = System.nanoTime();
                 }
 
                 @Override
-                public void epochEnd(String stage, int epoch, Network net, java.util.Map<String, Double> scalars,
+                public void epochEnd(String stage, int epoch, Network net, Map<String, Double> scalars,
                         float[] w) {
                     marks["f_B".equals(stage) ? 1 : 3] = System.nanoTime();
                 }
